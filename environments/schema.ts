@@ -1,0 +1,350 @@
+/**
+ * The typed, validated configuration of one environment. `environments/<env>.ts` files export a value of
+ * `EnvironmentConfigInput`; `loadEnvironment` validates it before anything is synthesized and fails listing the
+ * problems, each naming the environment, the field path, the bad value and what is allowed. (Cross-field checks —
+ * duplicates, topics, the canary route — run once every field on its own is valid.)
+ */
+import { distance } from "fastest-levenshtein";
+import { z } from "zod";
+import { AWS_REGIONS, GENESYS_REGION_NAMES } from "./regions";
+import { closestTopic, isKnownTopic } from "./topics";
+
+export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** Names used in AWS resource names: short, lower-case, dash-separated. */
+const resourceName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, "must be 2-32 characters of a-z, 0-9 and '-', starting with a letter");
+
+const retentionDays = z
+  .number()
+  .int()
+  .refine((n) => LOG_RETENTION_DAYS.includes(n), {
+    message: "must be one of the CloudWatch Logs retention periods",
+  });
+
+/** The values CloudWatch Logs accepts for retention_in_days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+const retryPolicy = z
+  .object({
+    /** 0-185; EventBridge's default is 185. */
+    maximumRetryAttempts: z.number().int().min(0).max(185).default(185),
+    /** 60-86400 seconds; EventBridge's default is 86400 (24 h). */
+    maximumEventAgeSeconds: z.number().int().min(60).max(86400).default(86400),
+  })
+  .strict();
+
+const awsArn = (service: string) =>
+  z.string().regex(new RegExp(`^arn:aws(-us-gov|-cn)?:${service}:[a-z0-9-]+:\\d{12}:.+$`), `must be an ${service} ARN`);
+
+const targetBase = {
+  /** Unique within the rule; used in resource names and outputs. */
+  name: resourceName,
+  /** Overrides the environment's retry policy for this target. */
+  retry: retryPolicy.partial().optional(),
+  /** Days failed events stay in this target's dead-letter queue (1-14, default 14). */
+  deadLetterRetentionDays: z.number().int().min(1).max(14).default(14),
+};
+
+export const targetSchema = z.discriminatedUnion("type", [
+  z
+    .object({
+      type: z.literal("cloudwatch-logs"),
+      ...targetBase,
+      /** Log group retention; default 30 days. */
+      retentionDays: retentionDays.default(30),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("sqs"),
+      ...targetBase,
+      /** Seconds a message stays in the queue (60-1209600, default 4 days). */
+      messageRetentionSeconds: z.number().int().min(60).max(1209600).default(345600),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("lambda"),
+      ...targetBase,
+      /** The function that receives events; it is not managed by this stack. */
+      functionArn: awsArn("lambda"),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("kinesis"),
+      ...targetBase,
+      /** An existing stream; when absent the stack creates an encrypted on-demand stream. */
+      streamArn: awsArn("kinesis").optional(),
+      /** JSONPath into the event used as partition key (default: the EventBridge event id). */
+      partitionKeyPath: z.string().startsWith("$.").default("$.id"),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("sns"),
+      ...targetBase,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("firehose"),
+      ...targetBase,
+      /** An existing Kinesis Data Firehose delivery stream. */
+      deliveryStreamArn: awsArn("firehose"),
+    })
+    .strict(),
+]);
+
+export const ruleSchema = z
+  .object({
+    /** Unique within the environment; the AWS rule is named `<prefix>-<name>`. */
+    name: resourceName,
+    description: z.string().max(512).optional(),
+    /** Topics (templates) this rule forwards; each must be in `integration.topicFilters`. */
+    topics: z.array(z.string()).min(1).optional(),
+    /** Escape hatch: a raw EventBridge event pattern, used verbatim instead of `topics`. */
+    eventPattern: z.record(z.string(), z.unknown()).optional(),
+    enabled: z.boolean().default(true),
+    targets: z.array(targetSchema).min(1, "must have at least one target: a rule without targets drops every event"),
+  })
+  .strict();
+
+const permissionPolicy = z
+  .object({
+    domain: z.string().regex(/^[a-zA-Z]+$/, "must be a permission domain such as 'oauth'"),
+    entityName: z.string().regex(/^([a-zA-Z]+|\*)$/, "must be an entity name such as 'client', or '*'"),
+    actionSet: z.array(z.string().regex(/^([a-zA-Z]+|\*)$/, "must be an action such as 'view', or '*'")).min(1),
+  })
+  .strict();
+
+export const serviceSchema = z
+  .object({
+    /** Unique within the environment; names the role, the clients ("<name>-a", "<name>-b") and the secret. */
+    name: resourceName,
+    description: z.string().max(200).optional(),
+    /** Least-privilege permission policies of the service's role. */
+    permissionPolicies: z.array(permissionPolicy).min(1),
+    /**
+     * 2 (default): an "a" and a "b" client share the role; rotation regenerates the idle one, so consumers never
+     * hold a dead secret. 1: a single client whose old secret dies at rotation (the rotation job warns).
+     */
+    clients: z.union([z.literal(1), z.literal(2)]).default(2),
+    /** Token lifetime of the clients, 300-172800 s (Genesys documents 48 h as the maximum). */
+    accessTokenValiditySeconds: z.number().int().min(300).max(172800).default(86400),
+  })
+  .strict();
+
+const tagKey = z.string().regex(/^[\w.:/=+@ -]{1,128}$/, "must be a valid AWS tag key");
+
+export const environmentSchema = z
+  .object({
+    name: z.enum(ENVIRONMENT_NAMES),
+    aws: z
+      .object({
+        accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
+        region: z.enum(AWS_REGIONS),
+      })
+      .strict(),
+    genesys: z
+      .object({
+        region: z.enum(GENESYS_REGION_NAMES as [string, ...string[]]),
+        /**
+         * The Genesys organization id. Optional: when absent it is read at plan time with
+         * `data.genesyscloud_organizations_me`. Pin it to make the partner event source name reviewable.
+         */
+        organizationId: z
+          .string()
+          .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be a Genesys organization id (a UUID)")
+          .optional(),
+      })
+      .strict(),
+    integration: z
+      .object({
+        name: z.string().min(1).max(100).default("Amazon EventBridge Source"),
+        eventSourceSuffix: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 characters of letters, digits, '.', '-' and '_'"),
+        topicFilters: z.array(z.string()).min(1),
+      })
+      .strict(),
+    rules: z.array(ruleSchema).min(1),
+    /** Default retry policy of every target. */
+    retry: retryPolicy.default({ maximumRetryAttempts: 185, maximumEventAgeSeconds: 86400 }),
+    archive: z
+      .object({
+        /** Days the archive keeps events for replay; 0 keeps them forever. */
+        retentionDays: z.number().int().min(0).max(3653),
+      })
+      .strict(),
+    alarms: z
+      .object({
+        /** Addresses subscribed to the alarm topic (each must confirm the subscription). */
+        emails: z.array(z.email()).default([]),
+        /** Visible messages in a dead-letter queue that raise its alarm. */
+        deadLetterThreshold: z.number().int().min(1).default(1),
+      })
+      .strict(),
+    services: z.array(serviceSchema).default([]),
+    /** The route the smoke tests' canary watches: an audit event must reach this rule's target. */
+    canary: z
+      .object({
+        rule: resourceName,
+        target: resourceName,
+      })
+      .strict()
+      .optional(),
+    stateBackend: z
+      .object({
+        bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name"),
+        /** Default: `genesys-eventbridge/<env>.tfstate`. Must differ between environments. */
+        key: z.string().min(1).optional(),
+        region: z.enum(AWS_REGIONS),
+        /** A KMS key (ARN) for state encryption; default: the bucket's encryption (SSE-S3). */
+        kmsKeyId: z.string().optional(),
+      })
+      .strict(),
+    tags: z.record(tagKey, z.string().max(256)).default({}),
+    /** When true (prod), the bus, archive, integration, OAuth clients and secrets carry prevent_destroy. */
+    protectFromDestroy: z.boolean(),
+  })
+  .strict()
+  .superRefine((env, ctx) => {
+    const topicFilters = new Set(env.integration.topicFilters);
+    env.integration.topicFilters.forEach((topic, i) => {
+      if (!isKnownTopic(topic)) {
+        const hint = closestTopic(topic);
+        ctx.addIssue({
+          code: "custom",
+          path: ["integration", "topicFilters", i],
+          input: topic,
+          message:
+            `is not a known Genesys topic that EventBridge can carry` +
+            (hint ? `; did you mean "${hint}"?` : "") +
+            ` (topics are templates with {id} placeholders; the catalog is environments/topics.ts)`,
+        });
+      }
+    });
+    duplicates(env.integration.topicFilters).forEach((i) =>
+      ctx.addIssue({ code: "custom", path: ["integration", "topicFilters", i], input: env.integration.topicFilters[i], message: "is listed twice" }),
+    );
+    duplicates(env.rules.map((r) => r.name)).forEach((i) =>
+      ctx.addIssue({ code: "custom", path: ["rules", i, "name"], input: env.rules[i].name, message: "is used by another rule; rule names must be unique" }),
+    );
+    duplicates(env.services.map((s) => s.name)).forEach((i) =>
+      ctx.addIssue({ code: "custom", path: ["services", i, "name"], input: env.services[i].name, message: "is used by another service; service (OAuth client) names must be unique" }),
+    );
+    env.rules.forEach((rule, r) => {
+      if (!rule.topics === !rule.eventPattern) {
+        ctx.addIssue({ code: "custom", path: ["rules", r], input: rule.name, message: "must set exactly one of `topics` or `eventPattern`" });
+      }
+      if (rule.eventPattern && Object.keys(rule.eventPattern).length === 0) {
+        ctx.addIssue({ code: "custom", path: ["rules", r, "eventPattern"], input: rule.eventPattern, message: "must not be empty: an empty pattern is rejected by EventBridge" });
+      }
+      (rule.topics ?? []).forEach((topic, t) => {
+        if (!topicFilters.has(topic)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["rules", r, "topics", t],
+            input: topic,
+            message: `is not in integration.topicFilters, so Genesys never sends it; add it there or remove it here (filters: ${[...topicFilters].join(", ")})`,
+          });
+        }
+      });
+      duplicates(rule.targets.map((t) => t.name)).forEach((i) =>
+        ctx.addIssue({ code: "custom", path: ["rules", r, "targets", i, "name"], input: rule.targets[i].name, message: "is used by another target of this rule" }),
+      );
+    });
+    if (env.canary) {
+      const rule = env.rules.find((r) => r.name === env.canary?.rule);
+      if (!rule) {
+        ctx.addIssue({ code: "custom", path: ["canary", "rule"], input: env.canary.rule, message: `is not a rule of this environment (rules: ${env.rules.map((r) => r.name).join(", ")})` });
+      } else {
+        const target = rule.targets.find((t) => t.name === env.canary?.target);
+        if (!target) {
+          ctx.addIssue({ code: "custom", path: ["canary", "target"], input: env.canary.target, message: `is not a target of rule "${rule.name}"` });
+        } else if (target.type !== "cloudwatch-logs" && target.type !== "sqs") {
+          ctx.addIssue({ code: "custom", path: ["canary", "target"], input: env.canary.target, message: `is a ${target.type} target; the canary can watch only cloudwatch-logs or sqs targets` });
+        }
+      }
+    }
+  });
+
+export type EnvironmentConfigInput = z.input<typeof environmentSchema>;
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type RuleConfig = z.output<typeof ruleSchema>;
+export type TargetConfig = z.output<typeof targetSchema>;
+export type ServiceConfig = z.output<typeof serviceSchema>;
+
+function duplicates(values: readonly string[]): number[] {
+  const seen = new Set<string>();
+  return values.flatMap((value, i) => {
+    if (seen.has(value)) return [i];
+    seen.add(value);
+    return [];
+  });
+}
+
+/** Raised when a configuration is invalid; `problems` holds one line per problem. */
+export class ConfigError extends Error {
+  constructor(
+    readonly environment: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `Invalid configuration for environment "${environment}" (environments/${environment}.ts):\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "missing";
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_value" && issue.values.length > 0) {
+    const allowed = issue.values.map((v) => String(v));
+    const hint = typeof issue.input === "string" ? closest(issue.input, allowed) : undefined;
+    return `is not allowed${hint ? `; did you mean "${hint}"?` : ""} (allowed: ${allowed.join(", ")})`;
+  }
+  return issue.message;
+}
+
+function closest(value: string, candidates: string[]): string | undefined {
+  const [best] = candidates
+    .map((candidate) => ({ candidate, d: distance(value.toLowerCase(), candidate.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d);
+  return best && best.d <= 2 ? best.candidate : undefined;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "") || "(root)";
+}
+
+/**
+ * Validates one environment's configuration. Throws ConfigError listing every problem:
+ * `<field path>: <bad value> <what is wrong and what is allowed>`.
+ */
+export function validateEnvironment(environment: string, input: unknown): EnvironmentConfig {
+  const result = environmentSchema.safeParse(input, { reportInput: true });
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const value = "input" in issue ? describeValue(issue.input) : "";
+      return `${formatPath(issue.path)}: ${value ? `${value} ` : ""}${describeIssue(issue)}`;
+    });
+    throw new ConfigError(environment, problems);
+  }
+  if (result.data.name !== environment) {
+    throw new ConfigError(environment, [`name: ${describeValue(result.data.name)} must be "${environment}", the file's environment`]);
+  }
+  return result.data;
+}

@@ -23,7 +23,7 @@
  *     }
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import platformClient = require("purecloud-platform-client-v2");
+import * as platformClient from "purecloud-platform-client-v2";
 import { GenesysApiError, GenesysFailureKind, SdkFailure, isTransient, readSdkFailure } from "./genesys-errors";
 import { regionEnvironment } from "./genesys-regions";
 import { Redactor, safeErrorMessage } from "./redact";
@@ -177,6 +177,7 @@ function newSdkClient(): SdkApiClient {
     neutraliseSdkConfig(client);
     return client;
   } catch (err) {
+    // eslint-disable-next-line preserve-caught-error -- the SDK's error may hold credentials; its redacted text is in the message.
     throw new Error(
       `The Genesys SDK could not start (${safeErrorMessage(err, new Redactor())}). It reads ` +
         "~/.genesyscloudjavascript/config at start-up: remove or fix that file, or run with HOME at a clean directory.",

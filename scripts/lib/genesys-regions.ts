@@ -5,7 +5,7 @@
  * The domains come from the SDK's own `PureCloudRegionHosts` (key `eu_west_1` for region `eu-west-1`), so they
  * follow the installed SDK; `dca` and `tca` are Genesys-internal environments the SDK has no key for.
  */
-import platformClient = require("purecloud-platform-client-v2");
+import * as platformClient from "purecloud-platform-client-v2";
 
 /** The 20 region names accepted by the provider (v1.84.1 `getRegionMap()`), lower case. */
 export const GENESYS_CLIENT_REGIONS = [

@@ -1,0 +1,52 @@
+import { Construct } from "constructs";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { EVENTS_PRINCIPAL, fromRule, policyDocument } from "./policy";
+
+export interface DeadLetterQueueProps {
+  /** 1-80 characters of letters, digits, '-', '_'. */
+  readonly queueName: string;
+  /** The only rule allowed to send failed events here. */
+  readonly ruleArn: string;
+  /** 1-14 days. */
+  readonly retentionDays: number;
+}
+
+/**
+ * An encrypted (SSE-SQS) dead-letter queue for one rule target. Its policy lets EventBridge send to it only on
+ * behalf of that rule (`aws:SourceArn`), which is what makes failed deliveries land here instead of vanishing.
+ */
+export class DeadLetterQueue extends Construct {
+  readonly queueArn: string;
+  readonly queueUrl: string;
+  readonly queueName: string;
+
+  constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
+    super(scope, id);
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(props.queueName)) {
+      throw new Error(`DeadLetterQueue: queueName "${props.queueName}" must be 1-80 characters of letters, digits, '-' and '_' (shorten the rule or target name)`);
+    }
+    if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1 || props.retentionDays > 14) {
+      throw new Error(`DeadLetterQueue: retentionDays ${props.retentionDays} must be 1-14`);
+    }
+    const queue = new SqsQueue(this, "queue", {
+      name: props.queueName,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: props.retentionDays * 86400,
+    });
+    new SqsQueuePolicy(this, "policy", {
+      queueUrl: queue.url,
+      policy: policyDocument({
+        Sid: "EventBridgeRuleSendsFailedEvents",
+        Effect: "Allow",
+        Principal: { Service: EVENTS_PRINCIPAL },
+        Action: "sqs:SendMessage",
+        Resource: queue.arn,
+        Condition: fromRule(props.ruleArn),
+      }),
+    });
+    this.queueArn = queue.arn;
+    this.queueUrl = queue.url;
+    this.queueName = queue.name;
+  }
+}

@@ -1,0 +1,21 @@
+/** Small helpers for IAM policy documents rendered as JSON strings (tokens inside are resolved by Terraform). */
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Principal?: { Service?: string | string[]; AWS?: string | string[]; Federated?: string } | "*";
+  Action: string | string[];
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+export function policyDocument(...statements: PolicyStatement[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/** Condition that limits a service principal to requests made on behalf of one EventBridge rule. */
+export function fromRule(ruleArn: string): PolicyStatement["Condition"] {
+  return { ArnEquals: { "aws:SourceArn": ruleArn } };
+}
+
+export const EVENTS_PRINCIPAL = "events.amazonaws.com";

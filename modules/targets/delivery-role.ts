@@ -1,0 +1,29 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { EVENTS_PRINCIPAL, policyDocument } from "../policy";
+import { RuleTargetContext } from "./target";
+
+/**
+ * An IAM role that only EventBridge, acting for this rule in this account, can assume, allowed `actions` on
+ * `resourceArn` and nothing else (Kinesis and Firehose targets deliver through a role).
+ */
+export function deliveryRole(ctx: RuleTargetContext, actions: string[], resourceArn: string): IamRole {
+  return new IamRole(ctx.scope, "delivery-role", {
+    name: `${ctx.resourceName}-delivery`.slice(0, 64),
+    description: `EventBridge delivers rule ${ctx.resourceName}'s events`,
+    assumeRolePolicy: policyDocument({
+      Effect: "Allow",
+      Principal: { Service: EVENTS_PRINCIPAL },
+      Action: "sts:AssumeRole",
+      Condition: {
+        StringEquals: { "aws:SourceAccount": ctx.accountId },
+        ArnEquals: { "aws:SourceArn": ctx.ruleArn },
+      },
+    }),
+    inlinePolicy: [
+      {
+        name: "deliver",
+        policy: policyDocument({ Effect: "Allow", Action: actions, Resource: resourceArn }),
+      },
+    ],
+  });
+}

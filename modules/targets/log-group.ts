@@ -1,0 +1,52 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
+import { fromRule, policyDocument } from "../policy";
+import { IRuleTarget, RuleTargetConfig, RuleTargetContext, TargetRetryPolicy } from "./target";
+
+export interface LogGroupTargetProps {
+  readonly name: string;
+  /** CloudWatch Logs retention in days. */
+  readonly retentionDays: number;
+  readonly retry?: TargetRetryPolicy;
+  readonly deadLetterRetentionDays?: number;
+  /** Adds prevent_destroy: the log group holds the delivered events. */
+  readonly preventDestroy?: boolean;
+}
+
+/**
+ * Delivers events to a KMS-encrypted CloudWatch log group `/aws/events/genesys/<env>-<rule>-<target>`.
+ * EventBridge writes through a CloudWatch Logs resource policy limited to that log group and that rule.
+ */
+export class LogGroupTarget implements IRuleTarget {
+  readonly type = "cloudwatch-logs";
+  readonly name: string;
+  readonly retry?: TargetRetryPolicy;
+  readonly deadLetterRetentionDays?: number;
+
+  constructor(private readonly props: LogGroupTargetProps) {
+    this.name = props.name;
+    this.retry = props.retry;
+    this.deadLetterRetentionDays = props.deadLetterRetentionDays;
+  }
+
+  bind(ctx: RuleTargetContext): RuleTargetConfig {
+    const group = new CloudwatchLogGroup(ctx.scope, "log-group", {
+      name: `/aws/events/genesys/${ctx.resourceName}`,
+      retentionInDays: this.props.retentionDays,
+      kmsKeyId: ctx.keyArn,
+      lifecycle: { preventDestroy: this.props.preventDestroy ?? false },
+    });
+    new CloudwatchLogResourcePolicy(ctx.scope, "log-policy", {
+      policyName: `${ctx.resourceName}-eventbridge`,
+      policyDocument: policyDocument({
+        Sid: "EventBridgeRuleWritesEvents",
+        Effect: "Allow",
+        Principal: { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] },
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${group.arn}:*`,
+        Condition: fromRule(ctx.ruleArn),
+      }),
+    });
+    return { arn: group.arn, attributes: { log_group_name: group.name } };
+  }
+}

@@ -1,0 +1,40 @@
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { EVENTS_PRINCIPAL, fromRule, policyDocument } from "../policy";
+import { IRuleTarget, RuleTargetConfig, RuleTargetContext, TargetRetryPolicy } from "./target";
+
+export interface SnsTopicTargetProps {
+  readonly name: string;
+  readonly retry?: TargetRetryPolicy;
+  readonly deadLetterRetentionDays?: number;
+}
+
+/** Publishes events to a KMS-encrypted SNS topic whose policy admits only this rule. */
+export class SnsTopicTarget implements IRuleTarget {
+  readonly type = "sns";
+  readonly name: string;
+  readonly retry?: TargetRetryPolicy;
+  readonly deadLetterRetentionDays?: number;
+
+  constructor(props: SnsTopicTargetProps) {
+    this.name = props.name;
+    this.retry = props.retry;
+    this.deadLetterRetentionDays = props.deadLetterRetentionDays;
+  }
+
+  bind(ctx: RuleTargetContext): RuleTargetConfig {
+    const topic = new SnsTopic(ctx.scope, "topic", { name: ctx.resourceName, kmsMasterKeyId: ctx.keyArn });
+    new SnsTopicPolicy(ctx.scope, "topic-policy", {
+      arn: topic.arn,
+      policy: policyDocument({
+        Sid: "EventBridgeRulePublishes",
+        Effect: "Allow",
+        Principal: { Service: EVENTS_PRINCIPAL },
+        Action: "sns:Publish",
+        Resource: topic.arn,
+        Condition: fromRule(ctx.ruleArn),
+      }),
+    });
+    return { arn: topic.arn, attributes: { topic_arn: topic.arn } };
+  }
+}

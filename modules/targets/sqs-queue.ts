@@ -1,0 +1,51 @@
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { EVENTS_PRINCIPAL, fromRule, policyDocument } from "../policy";
+import { IRuleTarget, RuleTargetConfig, RuleTargetContext, TargetRetryPolicy } from "./target";
+
+export interface SqsQueueTargetProps {
+  readonly name: string;
+  /** Seconds a message is kept (60-1209600). */
+  readonly messageRetentionSeconds: number;
+  readonly retry?: TargetRetryPolicy;
+  readonly deadLetterRetentionDays?: number;
+  readonly preventDestroy?: boolean;
+}
+
+/** Delivers events to an encrypted (SSE-SQS) queue whose policy admits only this rule. */
+export class SqsQueueTarget implements IRuleTarget {
+  readonly type = "sqs";
+  readonly name: string;
+  readonly retry?: TargetRetryPolicy;
+  readonly deadLetterRetentionDays?: number;
+
+  constructor(private readonly props: SqsQueueTargetProps) {
+    if (props.messageRetentionSeconds < 60 || props.messageRetentionSeconds > 1209600) {
+      throw new Error(`SqsQueueTarget "${props.name}": messageRetentionSeconds ${props.messageRetentionSeconds} must be 60-1209600`);
+    }
+    this.name = props.name;
+    this.retry = props.retry;
+    this.deadLetterRetentionDays = props.deadLetterRetentionDays;
+  }
+
+  bind(ctx: RuleTargetContext): RuleTargetConfig {
+    const queue = new SqsQueue(ctx.scope, "queue", {
+      name: ctx.resourceName,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: this.props.messageRetentionSeconds,
+      lifecycle: { preventDestroy: this.props.preventDestroy ?? false },
+    });
+    new SqsQueuePolicy(ctx.scope, "queue-policy", {
+      queueUrl: queue.url,
+      policy: policyDocument({
+        Sid: "EventBridgeRuleSendsEvents",
+        Effect: "Allow",
+        Principal: { Service: EVENTS_PRINCIPAL },
+        Action: "sqs:SendMessage",
+        Resource: queue.arn,
+        Condition: fromRule(ctx.ruleArn),
+      }),
+    });
+    return { arn: queue.arn, attributes: { queue_url: queue.url, queue_name: queue.name } };
+  }
+}

@@ -1,0 +1,46 @@
+import { Construct } from "constructs";
+
+/** What a target needs from the rule it is bound to. */
+export interface RuleTargetContext {
+  /** Where the target creates its resources (one construct per target). */
+  readonly scope: Construct;
+  readonly ruleArn: string;
+  /** `<env prefix>-<rule>-<target>`: a unique base for resource names. */
+  readonly resourceName: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** The environment's KMS key, for targets that encrypt with it. */
+  readonly keyArn: string;
+}
+
+/** What the rule needs from a bound target to declare its `aws_cloudwatch_event_target`. */
+export interface RuleTargetConfig {
+  readonly arn: string;
+  /** An IAM role EventBridge assumes to deliver (Kinesis, Firehose). */
+  readonly roleArn?: string;
+  readonly kinesisTarget?: { readonly partitionKeyPath: string };
+  /** Attributes other tools need (queue URL, log group name …), exported in the stack outputs. */
+  readonly attributes: Record<string, string>;
+}
+
+export interface TargetRetryPolicy {
+  /** 0-185. */
+  readonly maximumRetryAttempts?: number;
+  /** 60-86400 seconds. */
+  readonly maximumEventAgeSeconds?: number;
+}
+
+/**
+ * A rule target, in the style of AWS CDK's `IRuleTarget`: the rule knows nothing about SQS, Lambda or Kinesis;
+ * each target creates what it needs and grants EventBridge (scoped to the rule's ARN) permission to deliver.
+ */
+export interface IRuleTarget {
+  /** Unique within the rule. */
+  readonly name: string;
+  /** e.g. "sqs", "lambda". */
+  readonly type: string;
+  readonly retry?: TargetRetryPolicy;
+  /** Days failed events stay in the target's dead-letter queue (default 14). */
+  readonly deadLetterRetentionDays?: number;
+  bind(context: RuleTargetContext): RuleTargetConfig;
+}

@@ -98,7 +98,7 @@ export class GenesysEventRule extends Construct {
         arn: config.arn,
         roleArn: config.roleArn,
         kinesisTarget: config.kinesisTarget,
-        retryPolicy: retry,
+        retryPolicy: { maximumRetryAttempts: retry.maximumRetryAttempts, maximumEventAgeInSeconds: retry.maximumEventAgeSeconds },
         deadLetterConfig: { arn: dlq.queueArn },
       });
       this.targets.push({ name: target.name, type: target.type, arn: config.arn, deadLetterQueue: dlq, attributes: config.attributes });

@@ -304,6 +304,15 @@ export class ConfigError extends Error {
   }
 }
 
+/** For issues reported on a parent object (e.g. a bad union discriminator), the value of the field itself. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  const key = path[path.length - 1];
+  if (typeof key === "string" && typeof input === "object" && input !== null && !Array.isArray(input) && key in input) {
+    return (input as Record<string, unknown>)[key];
+  }
+  return input;
+}
+
 function describeValue(value: unknown): string {
   if (value === undefined) return "missing";
   const text = JSON.stringify(value);
@@ -338,7 +347,7 @@ export function validateEnvironment(environment: string, input: unknown): Enviro
   const result = environmentSchema.safeParse(input, { reportInput: true });
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
-      const value = "input" in issue ? describeValue(issue.input) : "";
+      const value = "input" in issue ? describeValue(valueAt(issue.input, issue.path)) : "";
       return `${formatPath(issue.path)}: ${value ? `${value} ` : ""}${describeIssue(issue)}`;
     });
     throw new ConfigError(environment, problems);

@@ -1,0 +1,374 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { validateAction, validateWorkflow } from "@action-validator/core";
+import { parse } from "yaml";
+import {
+  checkDeployPipeline,
+  checkPermissions,
+  checkPinnedActions,
+  checkReadOnly,
+  checkRotateJobs,
+  checkRotateTriggers,
+  checkSecretsNotEchoed,
+  checkTerraformSource,
+  checkToolchainAction,
+  isApplyStep,
+  isGuardStep,
+  isSmokeStep,
+  Job,
+  Step,
+  Workflow,
+} from "./support/workflow-rules";
+
+const ROOT = path.join(__dirname, "..");
+const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");
+const ACTION_FILE = path.join(ROOT, ".github", "actions", "setup-toolchain", "action.yml");
+
+interface Loaded {
+  file: string;
+  text: string;
+  doc: Workflow;
+}
+
+const workflowFiles = fs
+  .readdirSync(WORKFLOW_DIR)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
+const loaded: Loaded[] = workflowFiles.map((file) => {
+  const text = fs.readFileSync(path.join(WORKFLOW_DIR, file), "utf8");
+  return { file, text, doc: parse(text) as Workflow };
+});
+const byName = (file: string): Loaded => {
+  const found = loaded.find((l) => l.file === file);
+  if (!found) throw new Error(`missing workflow ${file}`);
+  return found;
+};
+const clone = <T>(value: T): T => structuredClone(value);
+const job = (wf: Workflow, id: string): Job => {
+  const j = wf.jobs[id];
+  if (!j) throw new Error(`no job ${id}`);
+  return j;
+};
+const stepsOf = (j: Job): Step[] => {
+  if (!j.steps) throw new Error("job has no steps");
+  return j.steps;
+};
+const move = <T>(list: T[], from: number, to: number): void => {
+  const [item] = list.splice(from, 1);
+  list.splice(to, 0, item);
+};
+
+describe("workflow files", () => {
+  it("are the four expected workflows", () => {
+    expect(workflowFiles).toEqual(expect.arrayContaining(["ci.yml", "deploy.yml", "drift.yml", "rotate-secrets.yml"]));
+  });
+
+  it.each(workflowFiles)("%s is valid against the GitHub workflow schema (action-validator)", (file) => {
+    const result = validateWorkflow(byName(file).text);
+    expect(result.errors).toEqual([]);
+  });
+
+  it("the composite toolchain action is valid against the action schema", () => {
+    expect(validateAction(fs.readFileSync(ACTION_FILE, "utf8")).errors).toEqual([]);
+  });
+
+  it("action-validator does report errors (so the checks above can fail)", () => {
+    const broken = byName("deploy.yml").text.replace("runs-on: ubuntu-24.04", "runs-onn: ubuntu-24.04");
+    expect(validateWorkflow(broken).errors.length).toBeGreaterThan(0);
+    expect(validateWorkflow("on: push\njobs: {}\npermissions:\n  id-token: writ\n").errors.length).toBeGreaterThan(0);
+  });
+});
+
+describe.each(workflowFiles)("%s: common rules", (file) => {
+  const { text, doc } = byName(file);
+
+  it("pins every third-party action to a commit SHA with a version comment", () => {
+    expect(checkPinnedActions(text, file)).toEqual([]);
+  });
+
+  it("grants id-token: write only to jobs that assume a role, and no unused write permission", () => {
+    expect(checkPermissions(doc)).toEqual([]);
+  });
+
+  it("gets Terraform only from the toolchain action and sets TF_IN_AUTOMATION", () => {
+    expect(checkTerraformSource(doc, text)).toEqual([]);
+  });
+
+  it("never puts secrets in run scripts or prints them", () => {
+    expect(checkSecretsNotEchoed(doc)).toEqual([]);
+  });
+});
+
+describe("Terraform version: one place", () => {
+  it(".terraform-version holds one exact version >= 1.10 (S3 use_lockfile)", () => {
+    const version = fs.readFileSync(path.join(ROOT, ".terraform-version"), "utf8").trim();
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    const [major, minor] = version.split(".").map(Number);
+    expect(major > 1 || (major === 1 && minor >= 10)).toBe(true);
+  });
+
+  it("the toolchain action reads it, with the wrapper off, and pins its actions", () => {
+    const text = fs.readFileSync(ACTION_FILE, "utf8");
+    expect(checkToolchainAction(parse(text))).toEqual([]);
+    expect(checkPinnedActions(text, "setup-toolchain/action.yml")).toEqual([]);
+  });
+
+  it("no other file in .github names a Terraform version", () => {
+    const offenders = loaded.filter((l) => /terraform_version|\b1\.\d+\.\d+\b.*terraform|terraform.*\b1\.\d+\.\d+\b/i.test(l.text)).map((l) => l.file);
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe("deploy.yml", () => {
+  const { doc } = byName("deploy.yml");
+
+  it("promotes dev -> staging -> prod with saved plans, gated applies, guard, smoke and per-env concurrency", () => {
+    expect(checkDeployPipeline(doc)).toEqual([]);
+  });
+
+  it("runs on push to main and workflow_dispatch with an allow_destroy input passed to the guard", () => {
+    expect(Object.keys(doc.on)).toEqual(expect.arrayContaining(["push", "workflow_dispatch"]));
+    const dispatch = doc.on.workflow_dispatch as { inputs: Record<string, { type: string }> };
+    expect(dispatch.inputs.allow_destroy.type).toBe("string");
+    expect(doc.env?.ALLOW_DESTROY).toBe("${{ inputs.allow_destroy }}");
+    for (const env of ["dev", "staging", "prod"]) {
+      for (const id of [`plan-${env}`, `apply-${env}`]) {
+        const guard = stepsOf(job(doc, id)).find(isGuardStep);
+        expect(guard?.run).toContain('--allow-destroy "$ALLOW_DESTROY"');
+      }
+    }
+  });
+
+  it("plan jobs use the read-only plan role; apply jobs the apply role", () => {
+    for (const env of ["dev", "staging", "prod"]) {
+      const role = (id: string) => String(stepsOf(job(doc, id)).find((s) => (s.uses ?? "").startsWith("aws-actions/configure-aws-credentials@"))?.with?.["role-to-assume"]);
+      expect(role(`plan-${env}`)).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
+      expect(role(`apply-${env}`)).toBe("${{ vars.AWS_APPLY_ROLE_ARN }}");
+    }
+  });
+
+  it("synthesizes once and every plan/apply job uses that artifact", () => {
+    const synthJobs = Object.entries(doc.jobs).filter(([, j]) => (j.steps ?? []).some((s) => /npm run synth/.test(s.run ?? "")));
+    expect(synthJobs.map(([id]) => id)).toEqual(["synth"]);
+    for (const [id, j] of Object.entries(doc.jobs)) {
+      if (id === "synth") continue;
+      expect((j.steps ?? []).some((s) => s.with?.name === "cdktf-out-${{ github.run_id }}")).toBe(true);
+    }
+  });
+
+  describe("rules fail on broken copies", () => {
+    const violations = (mutate: (wf: Workflow) => void): string[] => {
+      const wf = clone(doc);
+      mutate(wf);
+      return checkDeployPipeline(wf);
+    };
+
+    it("prod not waiting for staging's smoke", () => {
+      expect(violations((wf) => (job(wf, "plan-prod").needs = ["synth"])).join("\n")).toMatch(/plan-prod: prod job must \(transitively\) need apply-staging/);
+    });
+    it("staging not waiting for dev's smoke", () => {
+      expect(violations((wf) => (job(wf, "plan-staging").needs = "synth")).join("\n")).toMatch(/staging job must \(transitively\) need apply-dev/);
+    });
+    it("apply job outside its GitHub environment", () => {
+      expect(violations((wf) => (job(wf, "apply-prod").environment = "prod-plan")).join("\n")).toMatch(/prod: expected exactly one job applying it|must run in GitHub environment/);
+      expect(violations((wf) => delete job(wf, "apply-staging").environment).join("\n")).toMatch(/staging/);
+    });
+    it("plan downloaded from another run", () => {
+      const out = violations((wf) => {
+        const dl = stepsOf(job(wf, "apply-prod")).find((s) => String(s.with?.name ?? "").startsWith("tfplan-"));
+        if (!dl?.with) throw new Error("no download step");
+        dl.with["run-id"] = "${{ inputs.plan_run_id }}";
+        dl.with["github-token"] = "${{ github.token }}";
+      });
+      expect(out.join("\n")).toMatch(/apply-prod: downloads the plan from another run/);
+    });
+    it("plan artifact not produced by the job it needs", () => {
+      const out = violations((wf) => {
+        const dl = stepsOf(job(wf, "apply-dev")).find((s) => String(s.with?.name ?? "").startsWith("tfplan-"));
+        if (!dl?.with) throw new Error("no download step");
+        dl.with.name = "tfplan-staging-${{ github.run_id }}";
+      });
+      expect(out.join("\n")).toMatch(/apply-dev: the plan artifact tfplan-staging-.* must be uploaded by a job it needs/);
+    });
+    it("a fresh plan / auto-approve instead of the saved plan", () => {
+      const out = violations((wf) => {
+        const apply = stepsOf(job(wf, "apply-dev")).find(isApplyStep);
+        if (!apply) throw new Error("no apply step");
+        apply.run = 'terraform -chdir="$STACK_DIR" apply -input=false -auto-approve';
+      });
+      expect(out.join("\n")).toMatch(/must apply the saved \.tfplan file[\s\S]*must not use -auto-approve/);
+      const replan = violations((wf) => {
+        stepsOf(job(wf, "apply-dev")).splice(5, 0, { run: 'terraform -chdir="$STACK_DIR" plan -out="$TF_ENV.tfplan"' });
+      });
+      expect(replan.join("\n")).toMatch(/apply-dev: makes a fresh terraform plan/);
+    });
+    it("guard after apply, or missing", () => {
+      const after = violations((wf) => {
+        const s = stepsOf(job(wf, "apply-staging"));
+        move(s, s.findIndex(isGuardStep), s.findIndex(isApplyStep));
+      });
+      expect(after).toContain("apply-staging: plan-guard must run before terraform apply in the same job");
+      const missing = violations((wf) => {
+        const s = stepsOf(job(wf, "apply-staging"));
+        s.splice(s.findIndex(isGuardStep), 1);
+      });
+      expect(missing).toContain("apply-staging: plan-guard must run before terraform apply in the same job");
+    });
+    it("smoke before apply", () => {
+      const out = violations((wf) => {
+        const s = stepsOf(job(wf, "apply-dev"));
+        move(s, s.findIndex(isSmokeStep), s.findIndex(isApplyStep));
+      });
+      expect(out).toContain("apply-dev: smoke tests must run after terraform apply");
+    });
+    it("concurrency that cancels, or is shared across environments", () => {
+      expect(violations((wf) => (job(wf, "apply-prod").concurrency = { group: "deploy-prod", "cancel-in-progress": true })).join("\n")).toMatch(/apply-prod: needs concurrency/);
+      expect(violations((wf) => (job(wf, "apply-dev").concurrency = { group: "deploy", "cancel-in-progress": false })).join("\n")).toMatch(/apply-dev: needs concurrency/);
+      expect(violations((wf) => delete job(wf, "apply-staging").concurrency).join("\n")).toMatch(/apply-staging: needs concurrency/);
+    });
+  });
+});
+
+describe("ci.yml and drift.yml are read-only", () => {
+  it.each(["ci.yml", "drift.yml"])("%s never applies and only assumes the plan role", (file) => {
+    expect(checkReadOnly(byName(file).doc)).toEqual([]);
+  });
+
+  it("ci plans every environment, runs plan-guard with --summary-md and comments once per environment", () => {
+    const { doc } = byName("ci.yml");
+    expect(Object.keys(doc.on)).toEqual(["pull_request"]);
+    const plan = job(doc, "plan");
+    expect((plan.strategy?.matrix as { env: string[] }).env).toEqual(["dev", "staging", "prod"]);
+    const steps = stepsOf(plan);
+    const planIdx = steps.findIndex((s) => /terraform\b.*\splan\s.*-out=/.test(s.run ?? ""));
+    const guardIdx = steps.findIndex(isGuardStep);
+    expect(planIdx).toBeGreaterThanOrEqual(0);
+    expect(guardIdx).toBeGreaterThan(planIdx);
+    expect(steps[guardIdx].run).toContain("--summary-md");
+    expect(steps.some((s) => /GITHUB_STEP_SUMMARY/.test(s.run ?? ""))).toBe(true);
+    const script = String(stepsOf(job(doc, "comment")).find((s) => s.with?.script)?.with?.script);
+    expect(script).toMatch(/<!-- genesys-eventbridge-infra:plan:\$\{env\} -->/);
+    expect(script).toMatch(/updateComment/);
+    expect(script).toMatch(/createComment/);
+  });
+
+  it("drift plans with -detailed-exitcode nightly and fails on a non-empty plan", () => {
+    const { doc } = byName("drift.yml");
+    expect((doc.on.schedule as { cron: string }[])[0].cron).toMatch(/^\d+ \d+ \* \* \*$/);
+    expect(doc.on).toHaveProperty("workflow_dispatch");
+    const steps = stepsOf(job(doc, "drift"));
+    expect(steps.some((s) => /plan\s[^\n]*-detailed-exitcode/.test(s.run ?? ""))).toBe(true);
+    const fail = steps.find((s) => s.if === "steps.plan.outputs.exitcode == '2'" && /exit 1/.test(s.run ?? ""));
+    expect(fail).toBeDefined();
+  });
+
+  it("checkReadOnly catches an apply or the apply role", () => {
+    const wf = clone(byName("drift.yml").doc);
+    stepsOf(job(wf, "drift")).push({ run: 'terraform -chdir="$STACK_DIR" apply "$TF_ENV.tfplan"' });
+    const configure = stepsOf(job(wf, "drift")).find((s) => (s.uses ?? "").startsWith("aws-actions/"));
+    if (!configure?.with) throw new Error("no configure step");
+    configure.with["role-to-assume"] = "${{ vars.AWS_APPLY_ROLE_ARN }}";
+    expect(checkReadOnly(wf)).toEqual(["drift: runs terraform apply in a plan-only workflow", "drift: assumes a role other than the plan role"]);
+  });
+});
+
+describe("rotate-secrets.yml", () => {
+  const { doc } = byName("rotate-secrets.yml");
+
+  it("has the monthly cron and the environment choice input", () => {
+    expect(checkRotateTriggers(doc)).toEqual([]);
+  });
+
+  it("rotates with the apply role in the GitHub environment, then runs the token smoke test", () => {
+    expect(checkRotateJobs(doc)).toEqual([]);
+  });
+
+  it("notifies through an issue when rotation fails", () => {
+    const notify = job(doc, "notify");
+    expect(notify.if).toBe("failure()");
+    expect(notify.needs).toBe("rotate");
+    expect(notify.permissions).toEqual({ "issues": "write" });
+  });
+
+  it("rules fail on broken copies", () => {
+    const weekly = clone(doc);
+    weekly.on.schedule = [{ cron: "0 5 * * 1" }];
+    expect(checkRotateTriggers(weekly).join("\n")).toMatch(/monthly schedule/);
+
+    const noAll = clone(doc);
+    (noAll.on.workflow_dispatch as { inputs: { environment: { options: string[] } } }).inputs.environment.options = ["dev", "staging", "prod"];
+    expect(checkRotateTriggers(noAll).join("\n")).toMatch(/environment" choice input/);
+
+    const smokeFirst = clone(doc);
+    const s = stepsOf(job(smokeFirst, "rotate"));
+    move(s, s.findIndex((x) => /--only token/.test(x.run ?? "")), s.findIndex((x) => /npm run --silent rotate/.test(x.run ?? "")));
+    expect(checkRotateJobs(smokeFirst).join("\n")).toMatch(/--only token after rotating/);
+  });
+});
+
+describe("common rules fail on broken copies", () => {
+  const deploy = byName("deploy.yml");
+
+  it("unpinned or uncommented actions", () => {
+    expect(checkPinnedActions(deploy.text.replace(/actions\/checkout@[0-9a-f]{40}/, "actions/checkout@v4"), "deploy.yml").join("\n")).toMatch(/actions\/checkout@v4 is not pinned/);
+    expect(checkPinnedActions("      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n", "x.yml").join("\n")).toMatch(/no "# vX.Y.Z" version comment/);
+    expect(checkPinnedActions("      - uses: ./.github/actions/setup-toolchain\n", "x.yml")).toEqual([]);
+    expect(checkPinnedActions("      - uses: docker://alpine:3\n", "x.yml").join("\n")).toMatch(/not pinned by digest/);
+  });
+
+  it("id-token or other write permissions where unused, or wide top-level permissions", () => {
+    const wf = clone(deploy.doc);
+    job(wf, "synth").permissions = { contents: "read", "id-token": "write" };
+    job(wf, "plan-dev").permissions = { contents: "read", "id-token": "write", "pull-requests": "write" };
+    wf.permissions = { contents: "write" };
+    const out = checkPermissions(wf);
+    expect(out).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^top-level permissions/),
+        "synth: has id-token: write but does not use it",
+        "plan-dev: has pull-requests: write but does not use it",
+      ]),
+    );
+    const missing = clone(deploy.doc);
+    job(missing, "apply-dev").permissions = { contents: "read" };
+    expect(checkPermissions(missing)).toContain("apply-dev: runs configure-aws-credentials without id-token: write");
+    const implicit = clone(deploy.doc);
+    delete job(implicit, "synth").permissions;
+    expect(checkPermissions(implicit)).toContain("synth: must declare its permissions explicitly as a map");
+  });
+
+  it("issues: write is accepted only where a script opens issues", () => {
+    const drift = clone(byName("drift.yml").doc);
+    expect(checkPermissions(drift)).toEqual([]);
+    const script = stepsOf(job(drift, "report")).find((s) => s.with?.script);
+    if (!script?.with) throw new Error("no script");
+    script.with.script = "console.log('nothing')";
+    expect(checkPermissions(drift)).toContain("report: has issues: write but does not use it");
+  });
+
+  it("Terraform from anywhere but the toolchain action", () => {
+    const wf = clone(deploy.doc);
+    stepsOf(job(wf, "plan-dev")).splice(1, 1, { uses: "hashicorp/setup-terraform@b9cd54a3c349d3f38e8881555d616ced269862dd", with: { terraform_version: "1.9.0" } });
+    const text = deploy.text + "\n# hashicorp/setup-terraform with terraform_version: 1.9.0\n";
+    const out = checkTerraformSource(wf, text).join("\n");
+    expect(out).toMatch(/directly/);
+    expect(out).toMatch(/lives only in \.terraform-version/);
+    expect(out).toMatch(/plan-dev: runs terraform without/);
+    const noAutomation = clone(deploy.doc);
+    delete noAutomation.env?.TF_IN_AUTOMATION;
+    expect(checkTerraformSource(noAutomation, deploy.text)).toContain("runs terraform but the workflow env does not set TF_IN_AUTOMATION=1");
+    expect(checkToolchainAction({ runs: { steps: [{ uses: "hashicorp/setup-terraform@x", with: { terraform_version: "1.12.2", terraform_wrapper: true } }] } })).toHaveLength(3);
+  });
+
+  it("secrets in run scripts or printed from env", () => {
+    const wf = clone(deploy.doc);
+    stepsOf(job(wf, "apply-dev")).push({ name: "leak", run: 'echo "${{ secrets.GENESYSCLOUD_OAUTHCLIENT_SECRET }}"' });
+    const apply = stepsOf(job(wf, "apply-prod")).find(isApplyStep);
+    if (!apply) throw new Error("no apply");
+    apply.run = `set -x\n${apply.run}\necho "secret is $GENESYSCLOUD_OAUTHCLIENT_SECRET"`;
+    const out = checkSecretsNotEchoed(wf).join("\n");
+    expect(out).toMatch(/apply-dev step \d+ \(leak\): run script references secrets\.\* directly/);
+    expect(out).toMatch(/apply-prod .*set -x with secrets/);
+    expect(out).toMatch(/apply-prod .*may print secret variable GENESYSCLOUD_OAUTHCLIENT_SECRET/);
+  });
+});

@@ -31,7 +31,9 @@ import { RetryPolicy, backoffDelayMs, parseRetryAfterMs, realSleep, resolveRetry
 
 export { GenesysApiError } from "./genesys-errors";
 export type { GenesysApiErrorFields, GenesysFailureKind } from "./genesys-errors";
-export { Redactor, safeErrorMessage } from "./redact";
+export { REDACTED, Redactor, safeErrorMessage } from "./redact";
+export { GENESYS_CLIENT_REGIONS, regionEnvironment } from "./genesys-regions";
+export type { GenesysClientRegion } from "./genesys-regions";
 export { DEFAULT_RETRY_POLICY } from "./retry";
 export type { RetryPolicy } from "./retry";
 

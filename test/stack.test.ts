@@ -1,3 +1,4 @@
+import "cdktf/lib/testing/adapters/jest"; // types of the cdktf jest matchers
 import { ENVIRONMENT_NAMES } from "../environments";
 import { EVENTBRIDGE_INTEGRATION_TYPE } from "../modules/genesys/eventbridge-integration";
 import { Block, policyOf, referencedName, resources, Synthesized, synthEnvironment, synthWith } from "./support/synth";

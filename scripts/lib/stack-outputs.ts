@@ -88,13 +88,13 @@ export function loadStackOutputs(environment: string, file = defaultOutputsPath(
   try {
     raw = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    throw new Error(`Stack outputs file ${file} is not valid JSON (${err instanceof Error ? err.message : String(err)}). ${howTo}`);
+    throw new Error(`Stack outputs file ${file} is not valid JSON (${err instanceof Error ? err.message : String(err)}). ${howTo}`, { cause: err });
   }
   let values: Record<string, unknown>;
   try {
     values = unwrapOutputs(raw, environment);
   } catch (err) {
-    throw new Error(`Stack outputs file ${file}: ${err instanceof Error ? err.message : String(err)}. ${howTo}`);
+    throw new Error(`Stack outputs file ${file}: ${err instanceof Error ? err.message : String(err)}. ${howTo}`, { cause: err });
   }
   const parsed = stackOutputsSchema.safeParse(values);
   if (!parsed.success) {

@@ -18,6 +18,9 @@
  *  - `/api/v2/**` needs `Authorization: Bearer <token>`; otherwise 401 `bad.credentials` in an `ErrorBody`.
  *  - `POST /api/v2/oauth/clients/{id}/secret` sets a new random secret: the old one fails new logins at once.
  *    Whether tokens issued before keep working is undocumented; `revokeTokensOnSecretReset` chooses.
+ *  - `PUT /api/v2/oauth/clients/{id}` that changes a field publishes an audit notification
+ *    (`v2.audits.entitytype.OAuthClient.entityid.<id>`, see `onAuditEvent`), as Genesys audits the change.
+ *    A PUT without `description` clears it (PUT replaces every writable field).
  *  - GET/PUT never return `secret`. Unknown routes and ids → 404 `not.found`. Every answer has an
  *    `inin-correlation-id` header; error bodies carry the same value as `contextId`.
  *
@@ -135,6 +138,35 @@ export interface FakeGenesysSeed {
 export interface FakeToken {
   clientId: string;
   expiresAt: number;
+}
+
+/** One changed property of an audit event (Genesys audit `propertyChanges[]`). */
+export interface FakeAuditPropertyChange {
+  property: string;
+  oldValues: string[];
+  newValues: string[];
+}
+
+/**
+ * The notification Genesys publishes on `v2.audits.entitytype.{id}.entityid.{id}` when an audited entity
+ * changes (research notes §5.3): `topicName` is the concrete topic, `eventBody` the audit payload. Wrap it in
+ * an EventBridge envelope (test/support/eventbridge-envelope.ts) to simulate delivery.
+ */
+export interface FakeAuditNotification {
+  /** e.g. `v2.audits.entitytype.OAuthClient.entityid.<client id>`. */
+  topicName: string;
+  eventBody: {
+    id: string;
+    /** The OAuth client that made the change (client-credentials callers have no user). */
+    clientId: { id: string };
+    username: { id: string };
+    serviceName: string;
+    eventTime: string;
+    action: "Update";
+    entityType: "OAuthClient";
+    entity: { id: string; name: string };
+    propertyChanges: FakeAuditPropertyChange[];
+  };
 }
 
 /** Everything the routes read and change. Tests may read and change it too. */
@@ -302,9 +334,21 @@ function putOAuthClient(ctx: FakeRequestContext): FakeResponse {
     const updated: Record<string, unknown> = { ...client };
     for (const key of writable) if (body[key] !== undefined) updated[key] = body[key];
     if (body.description === undefined) delete updated.description;
+    const before: Record<string, unknown> = { ...client };
     Object.assign(client, updated, { dateModified: new Date().toISOString() });
+    if (body.description === undefined) delete (client as Partial<FakeOAuthClient>).description;
+    const changes = writable
+      .filter((key) => JSON.stringify(before[key]) !== JSON.stringify((client as unknown as Record<string, unknown>)[key]))
+      .map((key) => ({ property: key, oldValues: auditValues(before[key]), newValues: auditValues((client as unknown as Record<string, unknown>)[key]) }));
+    if (changes.length > 0) ctx.server.emitAuditEvent(client, ctx.clientId, changes);
     return ok(publicOAuthClient(client));
   });
+}
+
+/** Audit `oldValues`/`newValues`: strings; absent values are an empty list. */
+function auditValues(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return [typeof value === "string" ? value : JSON.stringify(value)];
 }
 
 function regenerateSecret(ctx: FakeRequestContext): FakeResponse {
@@ -430,6 +474,7 @@ export class FakeGenesysServer {
   private faults: ActiveFault[] = [];
   private server: Server | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly auditListeners = new Set<(notification: FakeAuditNotification) => void>();
 
   constructor(seed: FakeGenesysSeed = {}) {
     this.state = {
@@ -575,6 +620,43 @@ export class FakeGenesysServer {
   /** Invalidates every issued token (simulates expiry); the next API call gets 401. */
   revokeAllTokens(): void {
     this.state.tokens.clear();
+  }
+
+  // ------------------------------------------------------------------------------------------- audit events
+
+  /**
+   * Calls `listener` with the audit notification of every change made through the API (today: `PUT
+   * /api/v2/oauth/clients/{id}` that changes a field), right after the change, before the answer is sent.
+   * Simulate Genesys -> EventBridge delivery from it (e.g. after a short delay). Returns an unsubscribe function.
+   */
+  onAuditEvent(listener: (notification: FakeAuditNotification) => void): () => void {
+    this.auditListeners.add(listener);
+    return () => this.auditListeners.delete(listener);
+  }
+
+  /** Publishes the audit notification of a change to an OAuth client (used by the PUT route). */
+  emitAuditEvent(client: FakeOAuthClient, byClientId: string | undefined, propertyChanges: FakeAuditPropertyChange[]): void {
+    const notification: FakeAuditNotification = {
+      topicName: `v2.audits.entitytype.OAuthClient.entityid.${client.id}`,
+      eventBody: {
+        id: randomUUID(),
+        clientId: { id: byClientId ?? "" },
+        username: { id: "" },
+        serviceName: "PlatformAPI",
+        eventTime: new Date().toISOString(),
+        action: "Update",
+        entityType: "OAuthClient",
+        entity: { id: client.id, name: client.name },
+        propertyChanges,
+      },
+    };
+    for (const listener of this.auditListeners) {
+      try {
+        listener(notification);
+      } catch {
+        // A test's listener must not break the API answer.
+      }
+    }
   }
 
   /** Invalidates the tokens issued to one client. */

@@ -1,0 +1,220 @@
+/**
+ * Genesys Cloud checks (read-only): token grants, the EventBridge integration's state and configuration, the
+ * services' OAuth clients and their roles.
+ */
+import { GenesysEventBridgeIntegration, EVENTBRIDGE_INTEGRATION_TYPE } from "../../../modules/genesys/eventbridge-integration";
+import type { DomainOrganizationRole, OAuthClient } from "../genesys-client";
+import { SMOKE_SERVICE, SmokeContext, SmokeSession } from "./context";
+import { CheckFailed, Problems, SmokeCase } from "./types";
+
+const GRANT = "CLIENT-CREDENTIALS";
+const TOKEN_CASE_PREFIX = "genesys.token.";
+
+/** Id of the token case of a service. */
+export function tokenCaseId(service: string): string {
+  return `${TOKEN_CASE_PREFIX}${service}`;
+}
+
+/** The letter of a client by its position in `client_ids` ("a", "b"). */
+export function clientLetter(index: number): string {
+  return String.fromCharCode("a".charCodeAt(0) + index);
+}
+
+/**
+ * One token-grant case per service (the smoke-tests one first): read the service's AWSCURRENT credential, log
+ * in with the client-credentials grant, and check with `GET /api/v2/tokens/me` that the token belongs to one of
+ * the service's declared clients. `--only token` runs just these (after a rotation).
+ */
+export function tokenCases(context: SmokeContext, session: SmokeSession): SmokeCase[] {
+  const names = Object.keys(context.outputs.services);
+  const ordered = [...names.filter((n) => n === SMOKE_SERVICE), ...names.filter((n) => n !== SMOKE_SERVICE)];
+  if (!names.includes(SMOKE_SERVICE)) ordered.unshift(SMOKE_SERVICE);
+  return ordered.map((name) => ({
+    id: tokenCaseId(name),
+    area: "genesys" as const,
+    title: `${name}: the AWSCURRENT credential gets a token (client-credentials grant)`,
+    run: async () => {
+      const service = context.outputs.services[name];
+      if (!service) session.service(); // throws the "no smoke-tests service" error
+      const { client, credential } =
+        name === SMOKE_SERVICE
+          ? await session.login()
+          : await (async () => {
+              const credential = await context.credentials.read(service.secret_arn);
+              const client = context.genesysClientFor(credential);
+              await client.login();
+              return { client, credential };
+            })();
+      if (credential.region !== undefined && credential.region !== context.environment.genesys.region) {
+        throw new CheckFailed(
+          `secret ${service.secret_name} says region "${credential.region}" but the environment uses Genesys region "${context.environment.genesys.region}"`,
+        );
+      }
+      const me = await client.getTokensMe();
+      const tokenClientId = me.OAuthClient?.id;
+      if (tokenClientId !== undefined && !service.client_ids.includes(tokenClientId)) {
+        throw new CheckFailed(
+          `the token belongs to OAuth client ${tokenClientId}, which is not one of the service's clients (${service.client_ids.join(", ")})`,
+        );
+      }
+      const letter = clientLetter(service.client_ids.indexOf(credential.clientId));
+      return {
+        reason: `token granted to client ${credential.clientId} (${name}-${letter}) from ${service.secret_name}`,
+        data: { clientId: credential.clientId },
+      };
+    },
+  }));
+}
+
+/** Integration state, integration config, every declared client, every declared role. */
+export function genesysCases(context: SmokeContext, session: SmokeSession): SmokeCase[] {
+  const { outputs, environment } = context;
+  const dependsOn = [tokenCaseId(SMOKE_SERVICE)];
+  const cases: SmokeCase[] = [
+    {
+      id: "genesys.integration.state",
+      area: "genesys",
+      title: `integration ${outputs.integration_id} is an ENABLED, ACTIVE ${EVENTBRIDGE_INTEGRATION_TYPE}`,
+      dependsOn,
+      run: async () => {
+        const integration = await (await session.client()).getIntegration(outputs.integration_id);
+        const problems = new Problems();
+        const type = integration.integrationType?.id;
+        problems.check(type === EVENTBRIDGE_INTEGRATION_TYPE, `type is "${type ?? "(none)"}", expected "${EVENTBRIDGE_INTEGRATION_TYPE}"`);
+        problems.check(integration.intendedState === "ENABLED", `intendedState is ${integration.intendedState ?? "(none)"}, expected ENABLED`);
+        const reported = integration.reportedState;
+        const code = reported?.code ?? "(none)";
+        if (code !== "ACTIVE") {
+          const detail = reported?.detail?.message ?? reported?.effective;
+          const transient = code === "ACTIVATING" ? " (transient: run again in a minute)" : "";
+          problems.add(`reportedState is ${code}${detail ? ` ("${detail}")` : ""}, expected ACTIVE${transient}`);
+        }
+        problems.throwIfAny();
+        return { reason: `"${integration.name ?? ""}" ENABLED, reported ACTIVE` };
+      },
+    },
+    {
+      id: "genesys.integration.config",
+      area: "genesys",
+      title: "integration config/current properties equal the environment (suffix, account, region, topics)",
+      dependsOn,
+      run: async () => {
+        const config = await (await session.client()).getIntegrationConfigCurrent(outputs.integration_id);
+        const expected = GenesysEventBridgeIntegration.properties({
+          eventSourceSuffix: environment.integration.eventSourceSuffix,
+          awsAccountId: environment.aws.accountId,
+          awsRegion: environment.aws.region,
+          topicFilters: environment.integration.topicFilters,
+        });
+        const actual = readProperties(config.properties);
+        const problems = new Problems();
+        for (const key of Object.keys(expected)) {
+          if (key === "eventFilter") continue;
+          const got = actual[key];
+          if (got !== expected[key]) problems.add(`${key} is ${JSON.stringify(got) ?? "missing"}, expected ${JSON.stringify(expected[key])}`);
+        }
+        const topics = actual.eventFilter;
+        if (!Array.isArray(topics) || topics.some((t) => typeof t !== "string")) {
+          problems.add(`eventFilter is ${JSON.stringify(topics) ?? "missing"}, expected a list of ${environment.integration.topicFilters.length} topics`);
+        } else {
+          const diff = listDifference(environment.integration.topicFilters, topics as string[]);
+          if (diff.missing.length) problems.add(`eventFilter lacks ${diff.missing.join(", ")}`);
+          if (diff.extra.length) problems.add(`eventFilter has topics not in the environment: ${diff.extra.join(", ")}`);
+        }
+        const unexpected = Object.keys(actual).filter((k) => !(k in expected));
+        if (unexpected.length) problems.add(`unexpected properties: ${unexpected.join(", ")}`);
+        problems.throwIfAny({ expected, actual });
+        return { reason: `suffix ${environment.integration.eventSourceSuffix}, account ${environment.aws.accountId} ${environment.aws.region}, ${environment.integration.topicFilters.length} topics (version ${config.version})` };
+      },
+    },
+  ];
+
+  for (const [name, service] of Object.entries(outputs.services)) {
+    service.client_ids.forEach((clientId, index) => {
+      const label = `${name}-${clientLetter(index)}`;
+      cases.push({
+        id: `genesys.client.${name}.${clientLetter(index)}`,
+        area: "genesys",
+        title: `OAuth client ${label} is active, CLIENT-CREDENTIALS, holds role ${service.role_id}`,
+        dependsOn,
+        run: async () => {
+          const client = await (await session.client()).getOAuthClient(clientId);
+          checkClient(client, label, service.role_id);
+          return { reason: `${client.name} (${clientId}) active, ${GRANT}, holds its role` };
+        },
+      });
+    });
+  }
+
+  const servicesByName = new Map(environment.services.map((s) => [s.name, s]));
+  for (const [name, service] of Object.entries(outputs.services)) {
+    cases.push({
+      id: `genesys.role.${name}`,
+      area: "genesys",
+      title: `role ${service.role_id} of ${name} has every configured permission`,
+      dependsOn,
+      run: async () => {
+        const declared = servicesByName.get(name);
+        if (!declared) throw new CheckFailed(`service "${name}" is in the stack outputs but not in environments/${environment.name}.ts`);
+        const role = await (await session.client()).getAuthorizationRole(service.role_id);
+        const missing = missingPermissions(role, declared.permissionPolicies);
+        if (missing.length) throw new CheckFailed(`role "${role.name ?? service.role_id}" lacks ${missing.join(", ")}`, { missing });
+        const count = declared.permissionPolicies.reduce((n, p) => n + p.actionSet.length, 0);
+        return { reason: `"${role.name ?? service.role_id}" has all ${count} configured permission(s)` };
+      },
+    });
+  }
+  return cases;
+}
+
+function checkClient(client: OAuthClient, label: string, roleId: string): void {
+  const problems = new Problems();
+  problems.check(client.state === "active", `${label} is ${client.state ?? "(no state)"}, expected active (only active clients get tokens)`);
+  problems.check(client.authorizedGrantType === GRANT, `${label} uses grant ${client.authorizedGrantType}, expected ${GRANT}`);
+  const roles = new Set([...(client.roleDivisions ?? []).map((r) => r.roleId), ...((client as { roleIds?: string[] }).roleIds ?? [])]);
+  problems.check(roles.has(roleId), `${label} does not hold role ${roleId} (holds ${[...roles].join(", ") || "no role"})`);
+  problems.throwIfAny();
+}
+
+/** `domain:entity:action` strings of `wanted` that no permission policy of the role grants ("*" counts). */
+export function missingPermissions(
+  role: DomainOrganizationRole,
+  wanted: readonly { domain: string; entityName: string; actionSet: readonly string[] }[],
+): string[] {
+  const policies = role.permissionPolicies ?? [];
+  const granted = (domain: string, entity: string, action: string): boolean =>
+    policies.some(
+      (p) =>
+        p.domain === domain &&
+        (p.entityName === entity || p.entityName === "*") &&
+        (p.actionSet ?? []).some((a) => a === action || a === "*"),
+    ) || (role.permissions ?? []).includes(`${domain}:${entity}:${action}`);
+  return wanted.flatMap((p) => p.actionSet.filter((a) => !granted(p.domain, p.entityName, a)).map((a) => `${p.domain}:${p.entityName}:${a}`));
+}
+
+/** The integration's properties (an object, or a JSON string in some API versions). */
+function readProperties(value: unknown): Record<string, unknown> {
+  if (typeof value === "string") {
+    try {
+      return readProperties(JSON.parse(value));
+    } catch {
+      throw new CheckFailed(`config properties are not JSON: ${value.slice(0, 80)}`);
+    }
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new CheckFailed(`config has no properties object (got ${JSON.stringify(value) ?? "nothing"})`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** What `wanted` has that `got` lacks and the reverse (order ignored; duplicates count). */
+export function listDifference(wanted: readonly string[], got: readonly string[]): { missing: string[]; extra: string[] } {
+  const left = [...got];
+  const missing: string[] = [];
+  for (const w of wanted) {
+    const i = left.indexOf(w);
+    if (i < 0) missing.push(w);
+    else left.splice(i, 1);
+  }
+  return { missing, extra: left };
+}

@@ -1,0 +1,225 @@
+/**
+ * A stateful fake of AWS Secrets Manager on top of aws-sdk-client-mock, for the commands the rotation job uses:
+ * DescribeSecret, GetSecretValue, PutSecretValue and UpdateSecretVersionStage, with staging labels as AWS
+ * moves them (AWSPREVIOUS follows AWSCURRENT; a label put on one version leaves the other; versions without
+ * labels are deprecated and drop out of VersionIdsToStages) and errors of the same names and messages.
+ *
+ *     const sm = new SecretsManagerFake();            // mocks sm.client only, not every SecretsManagerClient
+ *     sm.createSecret("genesys/dev/rotation", arn);   // like Terraform: a secret without a value
+ *     sm.failNext("UpdateSecretVersionStage");         // inject a failure of the next such call
+ */
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  InternalServiceError,
+  InvalidParameterException,
+  InvalidRequestException,
+  PutSecretValueCommand,
+  ResourceExistsException,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+} from "@aws-sdk/client-secrets-manager";
+import { mockClient } from "aws-sdk-client-mock";
+
+interface FakeVersion {
+  id: string;
+  value: string;
+  stages: Set<string>;
+  created: Date;
+}
+
+interface FakeSecret {
+  name: string;
+  arn: string;
+  versions: Map<string, FakeVersion>;
+}
+
+export type FakeCommandName = "DescribeSecret" | "GetSecretValue" | "PutSecretValue" | "UpdateSecretVersionStage";
+
+/** What one call did, for assertions. */
+export interface FakeCall {
+  command: FakeCommandName;
+  input: Record<string, unknown>;
+  ok: boolean;
+}
+
+const meta = { $metadata: { httpStatusCode: 400 } };
+
+function notFound(message = "Secrets Manager can't find the specified secret."): ResourceNotFoundException {
+  return new ResourceNotFoundException({ message, Message: message, ...meta });
+}
+
+export class SecretsManagerFake {
+  readonly client = new SecretsManagerClient({ region: "eu-west-1", credentials: { accessKeyId: "AKIAFAKE", secretAccessKey: "fake" } });
+  readonly mock = mockClient(this.client);
+  readonly calls: FakeCall[] = [];
+  private readonly secrets = new Map<string, FakeSecret>();
+  private readonly failures: Array<{ command: FakeCommandName; error: Error; when?: (input: Record<string, unknown>) => boolean }> = [];
+
+  constructor() {
+    const handle = (command: FakeCommandName, fn: (input: Record<string, unknown>) => unknown) => (input: Record<string, unknown>) => {
+      const index = this.failures.findIndex((f) => f.command === command && (!f.when || f.when(input)));
+      if (index >= 0) {
+        const [failure] = this.failures.splice(index, 1);
+        this.calls.push({ command, input, ok: false });
+        throw failure.error;
+      }
+      try {
+        const out = fn(input);
+        this.calls.push({ command, input, ok: true });
+        return out;
+      } catch (err) {
+        this.calls.push({ command, input, ok: false });
+        throw err;
+      }
+    };
+    this.mock.on(DescribeSecretCommand).callsFake(handle("DescribeSecret", (i) => this.describe(i)));
+    this.mock.on(GetSecretValueCommand).callsFake(handle("GetSecretValue", (i) => this.getValue(i)));
+    this.mock.on(PutSecretValueCommand).callsFake(handle("PutSecretValue", (i) => this.putValue(i)));
+    this.mock.on(UpdateSecretVersionStageCommand).callsFake(handle("UpdateSecretVersionStage", (i) => this.updateStage(i)));
+  }
+
+  /** A secret with no value, as Terraform creates it. */
+  createSecret(name: string, arn: string): void {
+    this.secrets.set(arn, { name, arn, versions: new Map() });
+  }
+
+  /** The next call of `command` (matching `when`) fails with `error` (default: InternalServiceError). */
+  failNext(command: FakeCommandName, when?: (input: Record<string, unknown>) => boolean, error?: Error): void {
+    const message = `Injected failure of ${command}`;
+    this.failures.push({ command, when, error: error ?? new InternalServiceError({ message, Message: message, $metadata: { httpStatusCode: 500 } }) });
+  }
+
+  /** Calls of write commands (PutSecretValue, UpdateSecretVersionStage). */
+  writeCalls(): FakeCall[] {
+    return this.calls.filter((c) => c.command === "PutSecretValue" || c.command === "UpdateSecretVersionStage");
+  }
+
+  /** Version id → labels (labelled versions only), as DescribeSecret shows them. */
+  stages(secretId: string): Record<string, string[]> {
+    const secret = this.find(secretId);
+    return Object.fromEntries([...secret.versions.values()].filter((v) => v.stages.size > 0).map((v) => [v.id, [...v.stages].sort()]));
+  }
+
+  /** The parsed value of the version holding `stage`, or undefined. */
+  valueAt(secretId: string, stage: string): Record<string, unknown> | undefined {
+    const version = [...this.find(secretId).versions.values()].find((v) => v.stages.has(stage));
+    return version ? (JSON.parse(version.value) as Record<string, unknown>) : undefined;
+  }
+
+  /** Every value ever stored (raw strings), for leak scans. */
+  allValues(): string[] {
+    return [...this.secrets.values()].flatMap((s) => [...s.versions.values()].map((v) => v.value));
+  }
+
+  /** Deep copy of the whole store, to compare before/after. */
+  snapshot(): Record<string, Record<string, { value: string; stages: string[] }>> {
+    return Object.fromEntries(
+      [...this.secrets.values()].map((s) => [
+        s.arn,
+        Object.fromEntries([...s.versions.values()].map((v) => [v.id, { value: v.value, stages: [...v.stages].sort() }])),
+      ]),
+    );
+  }
+
+  /** Writes a value directly (test setup), with the given labels moved onto it. */
+  seedVersion(secretId: string, versionId: string, value: unknown, stages: string[]): void {
+    this.putValue({ SecretId: secretId, ClientRequestToken: versionId, SecretString: JSON.stringify(value), VersionStages: stages });
+  }
+
+  // ----------------------------------------------------------------------------------------------- handlers
+
+  private find(secretId: unknown): FakeSecret {
+    if (typeof secretId !== "string") throw new InvalidParameterException({ message: "SecretId is required.", ...meta });
+    const secret = this.secrets.get(secretId) ?? [...this.secrets.values()].find((s) => s.name === secretId);
+    if (!secret) throw notFound();
+    return secret;
+  }
+
+  private describe(input: Record<string, unknown>): unknown {
+    const secret = this.find(input.SecretId);
+    return { ARN: secret.arn, Name: secret.name, RotationEnabled: false, VersionIdsToStages: this.stages(secret.arn), $metadata: {} };
+  }
+
+  private getValue(input: Record<string, unknown>): unknown {
+    const secret = this.find(input.SecretId);
+    const versionId = input.VersionId as string | undefined;
+    const stage = (input.VersionStage as string | undefined) ?? (versionId ? undefined : "AWSCURRENT");
+    let version: FakeVersion | undefined;
+    if (versionId) {
+      version = secret.versions.get(versionId);
+      if (!version) throw notFound(`Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
+      if (stage && !version.stages.has(stage)) {
+        throw new InvalidRequestException({ message: `You provided a VersionStage that is not associated to the provided VersionId.`, ...meta });
+      }
+    } else {
+      version = [...secret.versions.values()].find((v) => v.stages.has(stage as string));
+      if (!version) throw notFound(`Secrets Manager can't find the specified secret value for staging label: ${stage}`);
+    }
+    return {
+      ARN: secret.arn,
+      Name: secret.name,
+      VersionId: version.id,
+      SecretString: version.value,
+      VersionStages: [...version.stages],
+      CreatedDate: version.created,
+      $metadata: {},
+    };
+  }
+
+  private putValue(input: Record<string, unknown>): unknown {
+    const secret = this.find(input.SecretId);
+    const token = input.ClientRequestToken as string | undefined;
+    const value = input.SecretString as string | undefined;
+    if (!token || token.length < 32 || token.length > 64) {
+      throw new InvalidParameterException({ message: "ClientRequestToken must be 32 to 64 characters.", ...meta });
+    }
+    if (value === undefined) throw new InvalidParameterException({ message: "You must provide either SecretString or SecretBinary.", ...meta });
+    const stages = (input.VersionStages as string[] | undefined) ?? ["AWSCURRENT"];
+    const existing = secret.versions.get(token);
+    if (existing) {
+      if (existing.value !== value) {
+        throw new ResourceExistsException({ message: "You can't modify an existing version, you can only create a new version.", ...meta });
+      }
+      return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: [...existing.stages], $metadata: {} };
+    }
+    const version: FakeVersion = { id: token, value, stages: new Set(), created: new Date() };
+    secret.versions.set(token, version);
+    for (const stage of stages) this.attach(secret, stage, version);
+    return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: [...version.stages], $metadata: {} };
+  }
+
+  private updateStage(input: Record<string, unknown>): unknown {
+    const secret = this.find(input.SecretId);
+    const stage = input.VersionStage as string;
+    const moveTo = input.MoveToVersionId as string | undefined;
+    const removeFrom = input.RemoveFromVersionId as string | undefined;
+    const holder = [...secret.versions.values()].find((v) => v.stages.has(stage));
+    if (moveTo && !secret.versions.has(moveTo)) throw notFound(`Secrets Manager can't find the specified secret value for VersionId: ${moveTo}`);
+    if (removeFrom && (!holder || holder.id !== removeFrom)) {
+      throw new InvalidParameterException({ message: `The staging label ${stage} is not attached to version ${removeFrom}.`, ...meta });
+    }
+    if (moveTo && holder && holder.id !== moveTo && removeFrom !== holder.id) {
+      throw new InvalidParameterException({
+        message: `The parameter RemoveFromVersionId can't be empty. Staging label ${stage} is currently attached to version ${holder.id}, so you must explicitly reference that version in RemoveFromVersionId.`,
+        ...meta,
+      });
+    }
+    if (moveTo) this.attach(secret, stage, secret.versions.get(moveTo) as FakeVersion);
+    else if (holder) holder.stages.delete(stage);
+    return { ARN: secret.arn, Name: secret.name, $metadata: {} };
+  }
+
+  /** Puts `stage` on `version`, taking it off any other; moving AWSCURRENT moves AWSPREVIOUS to the old holder. */
+  private attach(secret: FakeSecret, stage: string, version: FakeVersion): void {
+    const holder = [...secret.versions.values()].find((v) => v.stages.has(stage));
+    if (holder === version) return;
+    holder?.stages.delete(stage);
+    version.stages.add(stage);
+    if (stage === "AWSCURRENT" && holder) {
+      for (const v of secret.versions.values()) v.stages.delete("AWSPREVIOUS");
+      holder.stages.add("AWSPREVIOUS");
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import { EVENTS_PRINCIPAL, fromRule, policyDocument } from "./policy";
+import { allowEventBridgeRule, policyDocument } from "./policy";
 
 export interface DeadLetterQueueProps {
   /** 1-80 characters of letters, digits, '-', '_'. */
@@ -36,14 +36,7 @@ export class DeadLetterQueue extends Construct {
     });
     new SqsQueuePolicy(this, "policy", {
       queueUrl: queue.url,
-      policy: policyDocument({
-        Sid: "EventBridgeRuleSendsFailedEvents",
-        Effect: "Allow",
-        Principal: { Service: EVENTS_PRINCIPAL },
-        Action: "sqs:SendMessage",
-        Resource: queue.arn,
-        Condition: fromRule(props.ruleArn),
-      }),
+      policy: policyDocument(allowEventBridgeRule("EventBridgeRuleSendsFailedEvents", "sqs:SendMessage", queue.arn, props.ruleArn)),
     });
     this.queueArn = queue.arn;
     this.queueUrl = queue.url;

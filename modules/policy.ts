@@ -19,3 +19,8 @@ export function fromRule(ruleArn: string): PolicyStatement["Condition"] {
 }
 
 export const EVENTS_PRINCIPAL = "events.amazonaws.com";
+
+/** A resource-policy statement letting EventBridge perform `action` on `resource`, only on behalf of one rule. */
+export function allowEventBridgeRule(sid: string, action: string, resource: string, ruleArn: string): PolicyStatement {
+  return { Sid: sid, Effect: "Allow", Principal: { Service: EVENTS_PRINCIPAL }, Action: action, Resource: resource, Condition: fromRule(ruleArn) };
+}

@@ -1,6 +1,6 @@
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
-import { EVENTS_PRINCIPAL, fromRule, policyDocument } from "../policy";
+import { allowEventBridgeRule, policyDocument } from "../policy";
 import { IRuleTarget, RuleTargetConfig, RuleTargetContext, TargetRetryPolicy } from "./target";
 
 export interface SnsTopicTargetProps {
@@ -26,14 +26,7 @@ export class SnsTopicTarget implements IRuleTarget {
     const topic = new SnsTopic(ctx.scope, "topic", { name: ctx.resourceName, kmsMasterKeyId: ctx.keyArn });
     new SnsTopicPolicy(ctx.scope, "topic-policy", {
       arn: topic.arn,
-      policy: policyDocument({
-        Sid: "EventBridgeRulePublishes",
-        Effect: "Allow",
-        Principal: { Service: EVENTS_PRINCIPAL },
-        Action: "sns:Publish",
-        Resource: topic.arn,
-        Condition: fromRule(ctx.ruleArn),
-      }),
+      policy: policyDocument(allowEventBridgeRule("EventBridgeRulePublishes", "sns:Publish", topic.arn, ctx.ruleArn)),
     });
     return { arn: topic.arn, attributes: { topic_arn: topic.arn } };
   }

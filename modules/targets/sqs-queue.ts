@@ -1,6 +1,6 @@
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import { EVENTS_PRINCIPAL, fromRule, policyDocument } from "../policy";
+import { allowEventBridgeRule, policyDocument } from "../policy";
 import { IRuleTarget, RuleTargetConfig, RuleTargetContext, TargetRetryPolicy } from "./target";
 
 export interface SqsQueueTargetProps {
@@ -37,14 +37,7 @@ export class SqsQueueTarget implements IRuleTarget {
     });
     new SqsQueuePolicy(ctx.scope, "queue-policy", {
       queueUrl: queue.url,
-      policy: policyDocument({
-        Sid: "EventBridgeRuleSendsEvents",
-        Effect: "Allow",
-        Principal: { Service: EVENTS_PRINCIPAL },
-        Action: "sqs:SendMessage",
-        Resource: queue.arn,
-        Condition: fromRule(ctx.ruleArn),
-      }),
+      policy: policyDocument(allowEventBridgeRule("EventBridgeRuleSendsEvents", "sqs:SendMessage", queue.arn, ctx.ruleArn)),
     });
     return { arn: queue.arn, attributes: { queue_url: queue.url, queue_name: queue.name } };
   }

@@ -1,0 +1,259 @@
+import { App, Testing } from "cdktf";
+import { BootstrapStack, BootstrapStackProps } from "../stacks/bootstrap-stack";
+import { defaultStateKey } from "../stacks/environment-stack";
+
+/** The cdktf jest matchers registered by Testing.setupJest() in test/setup.ts. */
+interface CdktfMatchers {
+  toHaveResource(type: { tfResourceType: string }): void;
+  toHaveResourceWithProperties(type: { tfResourceType: string }, properties: Record<string, unknown>): void;
+  toHaveProviderWithProperties(type: { tfResourceType: string }, properties: Record<string, unknown>): void;
+  not: CdktfMatchers;
+}
+const expectSynth = (synth: string): CdktfMatchers => expect(synth) as unknown as CdktfMatchers;
+
+interface Statement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Principal?: unknown;
+  Action: string | string[];
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+interface Synthesized {
+  terraform: { backend: Record<string, unknown> };
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  output: Record<string, { value: unknown }>;
+}
+
+const PROPS: BootstrapStackProps = {
+  accountId: "111111111111",
+  region: "us-east-1",
+  stateBucket: "genesys-eventbridge-tfstate-111111111111",
+  repository: "acme/genesys-eventbridge-infra",
+  environments: [{ name: "dev" }, { name: "staging", planRoleName: "staging-planner", applyRoleName: "staging-deployer" }],
+};
+
+function synth(props: Partial<BootstrapStackProps> = {}): { json: string; parsed: Synthesized } {
+  const stack = new BootstrapStack(Testing.app(), "bootstrap-test", { ...PROPS, ...props });
+  const json = Testing.synth(stack);
+  return { json, parsed: JSON.parse(json) as Synthesized };
+}
+
+const { json, parsed } = synth();
+const resources = (type: string): Record<string, Record<string, unknown>> => parsed.resource[type] ?? {};
+const policyOf = (value: unknown): Statement[] => (JSON.parse(String(value)) as { Statement: Statement[] }).Statement;
+const roleByName = (name: string): Record<string, unknown> => {
+  const role = Object.values(resources("aws_iam_role")).find((r) => r.name === name);
+  if (!role) throw new Error(`no role ${name}`);
+  return role;
+};
+const policiesOfRole = (roleName: string): Statement[] => {
+  const [roleKey] = Object.entries(resources("aws_iam_role")).find(([, r]) => r.name === roleName) ?? [];
+  if (!roleKey) throw new Error(`no role ${roleName}`);
+  return Object.values(resources("aws_iam_role_policy"))
+    .filter((p) => p.role === `\${aws_iam_role.${roleKey}.id}`)
+    .flatMap((p) => policyOf(p.policy));
+};
+const asList = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+describe("BootstrapStack", () => {
+  it("uses a local backend and an AWS provider pinned to the account", () => {
+    expect(parsed.terraform.backend).toEqual({ local: { path: "terraform.bootstrap-test.tfstate" } });
+    expectSynth(json).toHaveProviderWithProperties({ tfResourceType: "aws" }, { region: "us-east-1", allowed_account_ids: ["111111111111"] });
+  });
+
+  describe("state bucket", () => {
+    it("is the configured bucket, protected from destroy", () => {
+      expectSynth(json).toHaveResourceWithProperties({ tfResourceType: "aws_s3_bucket" }, {
+        bucket: PROPS.stateBucket,
+        force_destroy: false,
+        lifecycle: { prevent_destroy: true },
+      });
+    });
+
+    it("is versioned", () => {
+      expectSynth(json).toHaveResourceWithProperties({ tfResourceType: "aws_s3_bucket_versioning" }, { versioning_configuration: { status: "Enabled" } });
+    });
+
+    it("is encrypted (AES256 by default, SSE-KMS with a key)", () => {
+      expectSynth(json).toHaveResourceWithProperties({ tfResourceType: "aws_s3_bucket_server_side_encryption_configuration" }, {
+        rule: [expect.objectContaining({ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } })],
+      });
+      const kmsKey = "arn:aws:kms:us-east-1:111111111111:key/0000";
+      expectSynth(synth({ stateKmsKeyArn: kmsKey }).json).toHaveResourceWithProperties({ tfResourceType: "aws_s3_bucket_server_side_encryption_configuration" }, {
+        rule: [expect.objectContaining({ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: kmsKey }, bucket_key_enabled: true })],
+      });
+    });
+
+    it("blocks all public access and enforces bucket-owner ownership", () => {
+      expectSynth(json).toHaveResourceWithProperties({ tfResourceType: "aws_s3_bucket_public_access_block" }, {
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+      expectSynth(json).toHaveResourceWithProperties({ tfResourceType: "aws_s3_bucket_ownership_controls" }, { rule: { object_ownership: "BucketOwnerEnforced" } });
+    });
+
+    it("denies every request that is not over TLS", () => {
+      const [policy] = Object.values(resources("aws_s3_bucket_policy"));
+      const statements = policyOf(policy.policy);
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }),
+      );
+      const deny = statements.find((s) => s.Effect === "Deny");
+      expect(asList(deny?.Resource)).toEqual(expect.arrayContaining([expect.stringMatching(/aws_s3_bucket\.state_bucket_\w+\.arn\}$/), expect.stringMatching(/\.arn\}\/\*$/)]));
+    });
+
+    it("needs no lock table (S3 native lockfile), but creates one on request", () => {
+      expectSynth(json).not.toHaveResource({ tfResourceType: "aws_dynamodb_table" });
+      const withTable = synth({ lockTableName: "terraform-locks" });
+      expectSynth(withTable.json).toHaveResourceWithProperties({ tfResourceType: "aws_dynamodb_table" }, { name: "terraform-locks", hash_key: "LockID", billing_mode: "PAY_PER_REQUEST" });
+      const devState = Object.values(withTable.parsed.resource.aws_iam_role_policy).filter((p) => p.name === "state").flatMap((p) => policyOf(p.policy));
+      expect(devState.some((s) => s.Sid === "StateLockTable")).toBe(true);
+    });
+  });
+
+  describe("GitHub OIDC", () => {
+    it("creates the provider for token.actions.githubusercontent.com with audience sts.amazonaws.com", () => {
+      expectSynth(json).toHaveResourceWithProperties({ tfResourceType: "aws_iam_openid_connect_provider" }, {
+        url: "https://token.actions.githubusercontent.com",
+        client_id_list: ["sts.amazonaws.com"],
+      });
+    });
+
+    it("can reuse an existing provider", () => {
+      const reuse = synth({ createOidcProvider: false });
+      expectSynth(reuse.json).not.toHaveResource({ tfResourceType: "aws_iam_openid_connect_provider" });
+      const trust = policyOf(Object.values(reuse.parsed.resource.aws_iam_role)[0].assume_role_policy);
+      expect(trust[0].Principal).toEqual({ Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" });
+    });
+
+    it("plan role trusts any workflow of this repository (refs, pull requests), with the audience checked", () => {
+      const trust = policyOf(roleByName("genesys-eventbridge-dev-plan").assume_role_policy);
+      expect(trust).toEqual([
+        {
+          Effect: "Allow",
+          Principal: { Federated: expect.stringMatching(/aws_iam_openid_connect_provider\.github-oidc\.arn/) },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: {
+            StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+            StringLike: { "token.actions.githubusercontent.com:sub": ["repo:acme/genesys-eventbridge-infra:*"] },
+          },
+        },
+      ]);
+    });
+
+    it("apply role trusts only deployments to its own GitHub environment", () => {
+      for (const [role, env] of [["genesys-eventbridge-dev-apply", "dev"], ["staging-deployer", "staging"]]) {
+        const trust = policyOf(roleByName(role).assume_role_policy);
+        expect(trust).toHaveLength(1);
+        expect(trust[0].Condition).toEqual({
+          StringEquals: {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": [`repo:acme/genesys-eventbridge-infra:environment:${env}`],
+          },
+        });
+        expect(JSON.stringify(trust)).not.toContain("StringLike");
+      }
+    });
+
+    it("uses the id-qualified repository in subjects when given", () => {
+      const ids = synth({ oidcSubjectRepository: "acme@123/genesys-eventbridge-infra@456" });
+      const role = Object.values(ids.parsed.resource.aws_iam_role).find((r) => r.name === "genesys-eventbridge-dev-apply");
+      expect(JSON.stringify(policyOf(role?.assume_role_policy))).toContain("repo:acme@123/genesys-eventbridge-infra@456:environment:dev");
+    });
+  });
+
+  describe("role policies", () => {
+    const allPolicies = Object.values(resources("aws_iam_role_policy")).flatMap((p) => policyOf(p.policy));
+
+    it("grant no wildcard admin: no Allow of *, of a whole service on every resource, or of iam:*", () => {
+      const offenders = allPolicies
+        .filter((s) => s.Effect === "Allow")
+        .filter((s) => {
+          const actions = asList(s.Action);
+          const resourcesOf = asList(s.Resource);
+          return actions.includes("*") || actions.includes("iam:*") || (actions.some((a) => /^[a-z0-9-]+:\*$/.test(a)) && resourcesOf.includes("*"));
+        });
+      expect(offenders).toEqual([]);
+    });
+
+    it("plan role is read-only: no write actions and never secret values", () => {
+      const plan = policiesOfRole("genesys-eventbridge-dev-plan");
+      const allowed = plan.filter((s) => s.Effect === "Allow" && s.Sid !== "StateLock").flatMap((s) => asList(s.Action));
+      const writes = allowed.filter((a) => /:(Create|Delete|Put|Update|Tag|Untag|Attach|Detach|Pass|Add|Remove|Set|Schedule|Enable|Disable|Send|Publish|\*)/.test(a));
+      expect(writes).toEqual([]);
+      expect(allowed).not.toContain("secretsmanager:GetSecretValue");
+      expect(plan).toContainEqual(expect.objectContaining({ Effect: "Deny", Action: "secretsmanager:GetSecretValue" }));
+    });
+
+    it("state access is scoped to the environment's own key: plan reads, apply reads and writes, both lock", () => {
+      const bucket = `arn:aws:s3:::${PROPS.stateBucket}`;
+      const planState = policiesOfRole("genesys-eventbridge-dev-plan").filter((s) => s.Sid?.startsWith("State"));
+      const applyState = policiesOfRole("genesys-eventbridge-dev-apply").filter((s) => s.Sid?.startsWith("State"));
+      expect(planState).toContainEqual({ Sid: "StateRead", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucket}/genesys-eventbridge/dev.tfstate` });
+      expect(applyState).toContainEqual({ Sid: "StateReadWrite", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `${bucket}/genesys-eventbridge/dev.tfstate` });
+      for (const state of [planState, applyState]) {
+        expect(state).toContainEqual(expect.objectContaining({ Sid: "StateLock", Resource: `${bucket}/genesys-eventbridge/dev.tfstate.tflock` }));
+        const objects = state.filter((s) => s.Sid !== "StateList").flatMap((s) => asList(s.Resource));
+        expect(objects.every((r) => r.startsWith(`${bucket}/genesys-eventbridge/dev.tfstate`))).toBe(true);
+      }
+      const stagingApply = policiesOfRole("staging-deployer").flatMap((s) => asList(s.Resource));
+      expect(stagingApply.some((r) => r.includes("dev.tfstate"))).toBe(false);
+    });
+
+    it("the default state key matches the environment stacks' backend key", () => {
+      expect(policiesOfRole("genesys-eventbridge-dev-plan").flatMap((s) => asList(s.Resource))).toContain(`arn:aws:s3:::${PROPS.stateBucket}/${defaultStateKey("dev")}`);
+    });
+
+    it("apply role manages the services the env stacks use, IAM only under the environment's prefix", () => {
+      const apply = policiesOfRole("genesys-eventbridge-dev-apply");
+      const actions = apply.filter((s) => s.Effect === "Allow").flatMap((s) => asList(s.Action));
+      for (const a of ["events:*", "sqs:*", "sns:*", "logs:*", "kinesis:*", "firehose:*", "lambda:AddPermission", "kms:*", "secretsmanager:*", "cloudwatch:PutMetricAlarm", "iam:CreateRole", "iam:PassRole"]) {
+        expect(actions).toContain(a);
+      }
+      const iam = apply.filter((s) => asList(s.Action).some((a) => a.startsWith("iam:") && !/^iam:(Get|List)/.test(a)));
+      expect(iam.length).toBeGreaterThan(0);
+      for (const s of iam) expect(asList(s.Resource)).toEqual(["arn:aws:iam::111111111111:role/genesys-dev-*"]);
+      expect(apply.find((s) => s.Sid === "PassTargetRolesToEventBridge")?.Condition).toEqual({ StringEquals: { "iam:PassedToService": "events.amazonaws.com" } });
+      expect(apply.find((s) => s.Sid === "Secrets")?.Resource).toBe("arn:aws:secretsmanager:us-east-1:111111111111:secret:genesys/dev/*");
+      expect(actions).not.toContain("iam:AttachRolePolicy");
+    });
+
+    it("outputs the role ARNs to set as GitHub variables", () => {
+      expect(parsed.output).toHaveProperty("dev-roles");
+      expect(parsed.output["dev-roles"].value).toEqual(
+        expect.objectContaining({ AWS_PLAN_ROLE_ARN: expect.stringContaining("aws_iam_role"), AWS_APPLY_ROLE_ARN: expect.stringContaining("aws_iam_role"), AWS_REGION: "us-east-1" }),
+      );
+    });
+  });
+
+  describe("validation", () => {
+    const make = (props: Partial<BootstrapStackProps>) => () => new BootstrapStack(new App({ outdir: Testing.app().outdir }), "b", { ...PROPS, ...props });
+    it.each<[string, Partial<BootstrapStackProps>, RegExp]>([
+      ["account id", { accountId: "123" }, /accountId must be a 12-digit/],
+      ["region", { region: "mars-1" }, /not an AWS region/],
+      ["repository", { repository: "just-a-name" }, /repository must be "owner\/name"/],
+      ["no environments", { environments: [] }, /at least one environment/],
+      ["duplicate environment", { environments: [{ name: "dev" }, { name: "dev" }] }, /listed twice/],
+      ["shared state key", { environments: [{ name: "dev" }, { name: "qa", stateKey: "genesys-eventbridge/dev.tfstate" }] }, /used by another environment/],
+      ["bucket name", { stateBucket: "Not_A_Bucket" }, /not a valid S3 bucket name/],
+      ["role name", { environments: [{ name: "dev", applyRoleName: "x".repeat(65) }] }, /not a valid IAM role name/],
+    ])("rejects a bad %s", (_label, props, message) => {
+      expect(make(props)).toThrow(message);
+    });
+  });
+});
+
+describe("BootstrapStack provider pin", () => {
+  it("pins the AWS provider like the environment stacks", () => {
+    const { parsed: p } = synth();
+    expect((p as unknown as { terraform: { required_providers: Record<string, unknown> } }).terraform.required_providers.aws).toEqual({ source: "hashicorp/aws", version: "~> 6.25" });
+  });
+});

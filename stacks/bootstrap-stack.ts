@@ -25,10 +25,13 @@ export interface BootstrapEnvironment {
   readonly iamRolePrefix?: string;
   /** Name prefix of the environment's Secrets Manager secrets. @default `genesys/<name>/` */
   readonly secretPrefix?: string;
+  /** Region of the environment's resources (the apply role is scoped to it). @default the stack's region */
+  readonly region?: string;
 }
 
 export interface BootstrapStackProps {
   readonly accountId: string;
+  /** Region of the state bucket, and default region of the environments. */
   readonly region: string;
   /** Name of the state bucket (the environments' `stateBackend.bucket`). */
   readonly stateBucket: string;
@@ -204,7 +207,8 @@ export class BootstrapStack extends TerraformStack {
         },
       });
 
-      const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${accountId}:${resource}`;
+      const envRegion = env.region ?? region;
+      const arn = (service: string, resource: string) => `arn:aws:${service}:${envRegion}:${accountId}:${resource}`;
       const apply = new GithubOidcRole(this, `apply-${env.name}`, {
         roleName: env.applyRoleName ?? `${BOOTSTRAP_PROJECT}-${env.name}-apply`,
         description: `Terraform apply, smoke tests and secret rotation of ${env.name}; only GitHub deployments to environment ${env.name} of ${props.repository}`,
@@ -217,7 +221,7 @@ export class BootstrapStack extends TerraformStack {
               Sid: "EventBridge",
               Effect: "Allow",
               Action: "events:*",
-              Resource: [arn("events", "*"), `arn:aws:events:${region}::event-source/aws.partner/*`],
+              Resource: [arn("events", "*"), `arn:aws:events:${envRegion}::event-source/aws.partner/*`],
             },
             { Sid: "Queues", Effect: "Allow", Action: "sqs:*", Resource: arn("sqs", "*") },
             { Sid: "Topics", Effect: "Allow", Action: "sns:*", Resource: arn("sns", "*") },
@@ -258,7 +262,7 @@ export class BootstrapStack extends TerraformStack {
       applyRoleArns[env.name] = apply.roleArn;
       new TerraformOutput(this, `${env.name}-roles`, {
         description: `GitHub variables for ${env.name}: AWS_PLAN_ROLE_ARN (environment ${env.name}-plan) and AWS_APPLY_ROLE_ARN (environment ${env.name})`,
-        value: { AWS_PLAN_ROLE_ARN: plan.roleArn, AWS_APPLY_ROLE_ARN: apply.roleArn, AWS_REGION: region, state_key: key },
+        value: { AWS_PLAN_ROLE_ARN: plan.roleArn, AWS_APPLY_ROLE_ARN: apply.roleArn, AWS_REGION: envRegion, state_key: key },
       });
     }
     this.planRoleArns = planRoleArns;
@@ -285,6 +289,7 @@ function validate(props: BootstrapStackProps): void {
   for (const env of props.environments) {
     if (!/^[a-z][a-z0-9-]{0,30}$/.test(env.name)) fail(`environment name "${env.name}" must be lowercase letters, digits and '-'`);
     if (seen.has(env.name)) fail(`environment "${env.name}" is listed twice`);
+    if (env.region !== undefined && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(env.region)) fail(`environment "${env.name}": region "${env.region}" is not an AWS region name`);
     seen.add(env.name);
     const key = env.stateKey ?? defaultStateKey(env.name);
     if (key.includes("*") || key.startsWith("/")) fail(`environment "${env.name}": stateKey "${key}" must be a plain object key`);

@@ -257,3 +257,13 @@ describe("BootstrapStack provider pin", () => {
     expect((p as unknown as { terraform: { required_providers: Record<string, unknown> } }).terraform.required_providers.aws).toEqual({ source: "hashicorp/aws", version: "~> 6.25" });
   });
 });
+
+describe("BootstrapStack per-environment region", () => {
+  it("scopes the apply role to the environment's region when it differs from the bucket's", () => {
+    const { parsed: p } = synth({ environments: [{ name: "dev", region: "eu-west-1" }] });
+    const policies = Object.values(p.resource.aws_iam_role_policy).map((x) => String(x.policy)).join("\n");
+    expect(policies).toContain("arn:aws:sqs:eu-west-1:111111111111:*");
+    expect(policies).not.toContain("arn:aws:sqs:us-east-1");
+    expect(() => synth({ environments: [{ name: "dev", region: "moon" }] })).toThrow(/region "moon"/);
+  });
+});

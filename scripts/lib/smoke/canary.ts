@@ -59,7 +59,7 @@ export function defaultCanaryToken(environment: string, now: number): string {
 }
 
 export function canaryCase(context: SmokeContext, session: SmokeSession, clients: CanaryClients, options: CanaryOptions): SmokeCase {
-  const route = context.outputs.canary ?? context.environment.canary ?? null;
+  const route = canaryRoute(context);
   return {
     id: CANARY_CASE_ID,
     area: "canary",
@@ -71,12 +71,18 @@ export function canaryCase(context: SmokeContext, session: SmokeSession, clients
   };
 }
 
+/** The deployed canary route: the outputs' `canary` (null = none); older outputs without it: the configuration's. */
+function canaryRoute(context: SmokeContext): { rule: string; target: string } | null {
+  const fromOutputs = context.outputs.canary;
+  return fromOutputs === undefined ? (context.environment.canary ?? null) : fromOutputs;
+}
+
 function resolveWatcher(context: SmokeContext): Watcher {
   const { environment, outputs } = context;
   if (!environment.integration.topicFilters.includes(AUDIT_TOPIC)) {
     throw new CheckSkipped(`the integration does not forward ${AUDIT_TOPIC} (not in integration.topicFilters), so no canary event can be provoked`);
   }
-  const route = outputs.canary ?? environment.canary;
+  const route = canaryRoute(context);
   if (!route) throw new CheckSkipped(`environment ${environment.name} has no canary route (canary: null in the outputs)`);
   const rule = environment.rules.find((r) => r.name === route.rule);
   const target = rule?.targets.find((t) => t.name === route.target);

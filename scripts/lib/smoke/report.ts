@@ -9,7 +9,9 @@ import { SmokeArea, SmokeReport, SmokeResult, SmokeStatus } from "./types";
 const AREAS: readonly SmokeArea[] = ["genesys", "aws", "canary"];
 const LABEL: Record<SmokeStatus, string> = { pass: "PASS", fail: "FAIL", skip: "SKIP" };
 
-export function buildReport(environment: string, startedAt: number, finishedAt: number, results: readonly SmokeResult[]): SmokeReport {
+/** The report of a run; results are listed by area (genesys, aws, canary), in run order within an area. */
+export function buildReport(environment: string, startedAt: number, finishedAt: number, runResults: readonly SmokeResult[]): SmokeReport {
+  const results = [...runResults].sort((a, b) => AREAS.indexOf(a.area) - AREAS.indexOf(b.area));
   const count = (status: SmokeStatus): number => results.filter((r) => r.status === status).length;
   const failed = count("fail");
   return {

@@ -1,0 +1,272 @@
+#!/usr/bin/env node
+/**
+ * smoke: post-deploy smoke tests of one environment, with an optional end-to-end canary.
+ *
+ *   npm run smoke -- --env dev [--canary] [--junit smoke.xml] [--json FILE|-] [--timeout 180] [--outputs FILE] [--only PREFIX ...]
+ *
+ * Logs in to Genesys Cloud as the `smoke-tests` service client (credential: AWSCURRENT of its secret), checks
+ * the integration, OAuth clients and roles, then the AWS side (partner source, bus, rules, targets, DLQs,
+ * archive, secrets), and with --canary provokes one audit event and waits for it at the canary target.
+ * Read-only, except the canary's description change of the smoke client, which is always restored.
+ * The checks live in scripts/lib/smoke/; this file is argument parsing, wiring and I/O. See docs/smoke-tests.md.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import yargs from "yargs";
+import { ENVIRONMENT_NAMES, EnvironmentConfig, loadEnvironment } from "../environments";
+import { DEFAULT_TIMEOUT_MS, GenesysClient, GenesysGateway, Redactor, RetryPolicy, safeErrorMessage } from "./lib/genesys-client";
+import { realSleep } from "./lib/retry";
+import { canaryCase } from "./lib/smoke/canary";
+import { awsCases } from "./lib/smoke/checks-aws";
+import { genesysCases, tokenCases } from "./lib/smoke/checks-genesys";
+import { SmokeContext, SmokeSession } from "./lib/smoke/context";
+import { CredentialReader } from "./lib/smoke/credentials";
+import { buildReport, renderJson, renderJUnit, renderTable } from "./lib/smoke/report";
+import { matchesOnly, runCases } from "./lib/smoke/runner";
+import { SmokeResult } from "./lib/smoke/types";
+import { loadStackOutputs, StackOutputs } from "./lib/stack-outputs";
+
+export const EXIT_OK = 0;
+/** At least one check failed. */
+export const EXIT_FAILED = 1;
+/** Bad arguments, unknown environment, missing or invalid stack outputs, or --only matching nothing. */
+export const EXIT_BAD_INPUT = 2;
+/** Unexpected internal error (a bug). */
+export const EXIT_ERROR = 3;
+
+export const DEFAULT_TIMEOUT_SECONDS = 180;
+
+/** The AWS SDK v3 clients the smoke tests use; injected by tests (aws-sdk-client-mock). */
+export interface SmokeAwsClients {
+  readonly eventBridge: EventBridgeClient;
+  readonly sqs: SQSClient;
+  readonly secretsManager: SecretsManagerClient;
+  readonly logs: CloudWatchLogsClient;
+}
+
+/** Everything `main` touches outside itself. All optional; defaults are the real process, clock and AWS. */
+export interface SmokeDeps {
+  readonly stdout?: (text: string) => void;
+  readonly stderr?: (text: string) => void;
+  readonly writeFile?: (file: string, text: string) => void;
+  /** Default: clients for the environment's AWS region with the SDK's standard credential chain. */
+  readonly aws?: SmokeAwsClients;
+  /** Where GENESYSCLOUD_GATEWAY_* are read. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Explicit Genesys gateway (overrides `env`); null: none. */
+  readonly gateway?: GenesysGateway | null;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+  /** Genesys retry policy overrides (the time bound is always capped by --timeout). */
+  readonly genesysRetry?: Partial<RetryPolicy>;
+  /** Canary poll interval. @default 2000 */
+  readonly canaryPollIntervalMs?: number;
+  /** Makes the canary's unique token. */
+  readonly canaryToken?: (environment: string, now: number) => string;
+}
+
+const EPILOG = `Checks (ids; --only takes id prefixes, with or without the area, e.g. "token", "aws.dlq", "genesys.role"):
+  genesys.token.<service>          the service's AWSCURRENT credential gets a token
+  genesys.integration.state        integration exists, amazon-eventbridge-source, ENABLED, reported ACTIVE
+  genesys.integration.config       config properties = the environment (suffix, account, region, topic list)
+  genesys.client.<service>.<a|b>   OAuth client exists, active, CLIENT-CREDENTIALS, holds the service role
+  genesys.role.<service>           role has every configured permission
+  aws.event-source                 partner event source is ACTIVE
+  aws.event-bus                    bus exists and is bound to the partner source
+  aws.rule.<rule>                  rule exists, ENABLED, carries the synthesized event pattern
+  aws.target.<rule>.<target>       target attached with the retry policy and its dead-letter queue
+  aws.dlq.<rule>.<target>          dead-letter queue is empty
+  aws.archive                      archive exists, ENABLED, archives the bus
+  aws.secret.<service>             service secret has an AWSCURRENT version
+  canary.end-to-end                (--canary) an audit event reaches the canary target; latency reported
+
+Exit codes:
+  0  no check failed (skips are fine)
+  1  at least one check failed
+  2  bad arguments, unknown environment, missing/invalid stack outputs, or --only matched no check
+  3  internal error
+
+Read-only, except --canary: it sets the smoke-tests OAuth client's description to a unique token and always
+restores it; on an SQS canary target it deletes only the canary's own message.`;
+
+interface Args {
+  env: string;
+  canary: boolean;
+  junit?: string;
+  json?: string;
+  timeout: number;
+  outputs?: string;
+  only: string[];
+}
+
+type ParseOutcome = { kind: "run"; args: Args } | { kind: "exit"; code: number };
+
+function parseArgs(argv: readonly string[], stdout: (t: string) => void, stderr: (t: string) => void): ParseOutcome {
+  let outcome: ParseOutcome | undefined;
+  const parser = yargs([...argv])
+    .scriptName("smoke")
+    .usage("$0 --env <dev|staging|prod> [--canary] [--junit FILE] [--json FILE|-] [--timeout SECONDS] [--outputs FILE] [--only PREFIX ...]")
+    .option("env", { type: "string", choices: [...ENVIRONMENT_NAMES], demandOption: true, describe: "environment to test" })
+    .option("canary", { type: "boolean", default: false, describe: "also run the end-to-end canary (one reversible Genesys change)" })
+    .option("junit", { type: "string", describe: "write JUnit XML to FILE (testsuite per area, testcase per check)" })
+    .option("json", { type: "string", describe: "write the JSON report to FILE, or to stdout with '-' (the table then goes to stderr)" })
+    .option("timeout", { type: "number", default: DEFAULT_TIMEOUT_SECONDS, describe: "bound of the whole run in seconds; the canary waits until then" })
+    .option("outputs", { type: "string", describe: "stack outputs file (default outputs/<env>.json)" })
+    .option("only", { type: "string", array: true, default: [] as string[], describe: "run only checks whose id starts with PREFIX (area optional)" })
+    .epilogue(EPILOG)
+    .strict()
+    .exitProcess(false)
+    .help()
+    .version(false)
+    .wrap(null);
+  parser.parse([...argv], {}, (err, parsed, output) => {
+    if (err) {
+      stderr(`smoke: ${err.message}\n\nRun with --help for usage.\n`);
+      outcome = { kind: "exit", code: EXIT_BAD_INPUT };
+      return;
+    }
+    if (parsed.help) {
+      stdout(output + "\n");
+      outcome = { kind: "exit", code: EXIT_OK };
+      return;
+    }
+    const args = parsed as unknown as Args;
+    if (!Number.isFinite(args.timeout) || args.timeout <= 0) {
+      stderr(`smoke: --timeout must be a positive number of seconds, got ${String(args.timeout)}\n`);
+      outcome = { kind: "exit", code: EXIT_BAD_INPUT };
+      return;
+    }
+    args.only = args.only.flatMap((o) => o.split(/[\s,]+/)).filter(Boolean);
+    outcome = { kind: "run", args };
+  });
+  return outcome ?? { kind: "exit", code: EXIT_BAD_INPUT };
+}
+
+function defaultWriteFile(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, text, "utf8");
+}
+
+function defaultAwsClients(environment: EnvironmentConfig): SmokeAwsClients {
+  const region = environment.aws.region;
+  return {
+    eventBridge: new EventBridgeClient({ region }),
+    sqs: new SQSClient({ region }),
+    secretsManager: new SecretsManagerClient({ region }),
+    logs: new CloudWatchLogsClient({ region }),
+  };
+}
+
+function progressLine(result: SmokeResult): string {
+  return `smoke: ${result.status.toUpperCase().padEnd(4)} ${result.id} (${(result.durationMs / 1000).toFixed(2)} s)\n`;
+}
+
+/** Runs the CLI and returns its exit code; never calls process.exit. */
+export async function main(argv: readonly string[], deps: SmokeDeps = {}): Promise<number> {
+  const stdout = deps.stdout ?? ((t: string) => void process.stdout.write(t));
+  const stderr = deps.stderr ?? ((t: string) => void process.stderr.write(t));
+  const writeFile = deps.writeFile ?? defaultWriteFile;
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? realSleep;
+  const redactor = new Redactor();
+
+  const parsed = parseArgs(argv, stdout, stderr);
+  if (parsed.kind === "exit") return parsed.code;
+  const { args } = parsed;
+  const startedAt = now();
+  const deadline = startedAt + args.timeout * 1000;
+
+  let environment: EnvironmentConfig;
+  let outputs: StackOutputs;
+  try {
+    environment = loadEnvironment(args.env);
+    outputs = args.outputs ? loadStackOutputs(args.env, args.outputs) : loadStackOutputs(args.env);
+  } catch (err) {
+    stderr(`smoke: ${redactor.redact(err instanceof Error ? err.message : String(err))}\n`);
+    return EXIT_BAD_INPUT;
+  }
+
+  try {
+    const aws = deps.aws ?? defaultAwsClients(environment);
+    const context: SmokeContext = {
+      environment,
+      outputs,
+      redactor,
+      credentials: new CredentialReader(aws.secretsManager, redactor),
+      genesysClientFor: (credential) =>
+        new GenesysClient({
+          region: environment.genesys.region,
+          clientId: credential.clientId,
+          clientSecret: credential.clientSecret,
+          gateway: deps.gateway,
+          env: deps.env,
+          redactor,
+          sleep,
+          now,
+          timeoutMs: Math.min(DEFAULT_TIMEOUT_MS, args.timeout * 1000),
+          retry: { ...deps.genesysRetry, maxElapsedMs: Math.max(1, Math.min(deps.genesysRetry?.maxElapsedMs ?? Infinity, deadline - now())) },
+          log: (line) => stderr(`${line}\n`),
+        }),
+    };
+    const session = new SmokeSession(context);
+    const all = [
+      // AWS first: the token cases read the secrets that aws.secret.* check.
+      ...awsCases(context, aws),
+      ...tokenCases(context, session),
+      ...genesysCases(context, session),
+      canaryCase(context, session, { logs: aws.logs, sqs: aws.sqs }, {
+        enabled: args.canary,
+        pollIntervalMs: deps.canaryPollIntervalMs,
+        makeToken: deps.canaryToken,
+      }),
+    ];
+    const cases = all.filter((c) => matchesOnly(c.id, args.only));
+    if (cases.length === 0) {
+      stderr(`smoke: --only ${args.only.join(" ")} matches no check. Checks: ${all.map((c) => c.id).join(", ")}\n`);
+      return EXIT_BAD_INPUT;
+    }
+
+    const results = await runCases(cases, {
+      redactor,
+      now,
+      sleep,
+      deadline,
+      timeoutSeconds: args.timeout,
+      onResult: (r) => stderr(redactor.redact(progressLine(r))),
+    });
+    const report = buildReport(args.env, startedAt, now(), results);
+    const heading =
+      `Smoke tests for ${args.env}: AWS ${environment.aws.accountId} ${environment.aws.region}, Genesys ${environment.genesys.region}, ` +
+      `integration ${outputs.integration_id}${args.canary ? ", with canary" : ""}`;
+    const table = renderTable(report, redactor, heading);
+    if (args.json === "-") {
+      stderr(table);
+      stdout(renderJson(report, redactor));
+    } else {
+      stdout(table);
+      if (args.json) writeFile(args.json, renderJson(report, redactor));
+    }
+    if (args.junit) writeFile(args.junit, renderJUnit(report, redactor));
+    return report.ok ? EXIT_OK : EXIT_FAILED;
+  } catch (err) {
+    stderr(`smoke: internal error: ${safeErrorMessage(err, redactor)}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      // Pending keep-alive sockets or abandoned retries must not hold the job open past the report.
+      process.exit(code);
+    },
+    (err: unknown) => {
+      process.stderr.write(`smoke: internal error: ${safeErrorMessage(err, new Redactor())}\n`);
+      process.exit(EXIT_ERROR);
+    },
+  );
+}

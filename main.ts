@@ -1,6 +1,11 @@
-/** Builds one stack per environment (dev, staging, prod) from environments/<env>.ts. */
+/**
+ * Builds the App: one stack per environment (dev, staging, prod) from environments/<env>.ts, and one bootstrap
+ * stack per AWS account and state bucket (applied once by an admin; see README "Promotion").
+ */
 import { App } from "cdktf";
-import { loadAllEnvironments } from "./environments";
+import { EnvironmentConfig, loadAllEnvironments } from "./environments";
+import { GITHUB_REPOSITORY } from "./environments/ci";
+import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { EnvironmentStack } from "./stacks/environment-stack";
 
 export function buildApp(app: App = new App()): App {
@@ -9,7 +14,30 @@ export function buildApp(app: App = new App()): App {
   for (const config of environments) {
     new EnvironmentStack(app, config);
   }
+  const accountsWithOidcProvider = new Set<string>();
+  for (const group of groupByAccountAndBucket(environments)) {
+    const [first] = group;
+    new BootstrapStack(app, `bootstrap-${first.name}`, {
+      accountId: first.aws.accountId,
+      region: first.stateBackend.region,
+      stateBucket: first.stateBackend.bucket,
+      repository: GITHUB_REPOSITORY,
+      // One GitHub OIDC provider per account.
+      createOidcProvider: !accountsWithOidcProvider.has(first.aws.accountId),
+      environments: group.map((e) => ({ name: e.name, stateKey: e.stateBackend.key, region: e.aws.region })),
+    });
+    accountsWithOidcProvider.add(first.aws.accountId);
+  }
   return app;
+}
+
+function groupByAccountAndBucket(environments: EnvironmentConfig[]): EnvironmentConfig[][] {
+  const groups = new Map<string, EnvironmentConfig[]>();
+  for (const env of environments) {
+    const key = `${env.aws.accountId}/${env.stateBackend.bucket}`;
+    groups.set(key, [...(groups.get(key) ?? []), env]);
+  }
+  return [...groups.values()];
 }
 
 if (require.main === module) {

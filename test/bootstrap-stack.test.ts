@@ -1,4 +1,5 @@
 import { App, Testing } from "cdktf";
+import { buildApp } from "../main";
 import { BootstrapStack, BootstrapStackProps } from "../stacks/bootstrap-stack";
 import { defaultStateKey } from "../stacks/environment-stack";
 
@@ -265,5 +266,13 @@ describe("BootstrapStack per-environment region", () => {
     expect(policies).toContain("arn:aws:sqs:eu-west-1:111111111111:*");
     expect(policies).not.toContain("arn:aws:sqs:us-east-1");
     expect(() => synth({ environments: [{ name: "dev", region: "moon" }] })).toThrow(/region "moon"/);
+  });
+});
+
+describe("main.ts bootstrap wiring", () => {
+  it("adds one bootstrap stack per account and state bucket after the environment stacks", () => {
+    const app = buildApp(Testing.app());
+    const names = app.node.children.map((c) => c.node.id);
+    expect(names).toEqual(["dev", "staging", "prod", "bootstrap-dev", "bootstrap-staging", "bootstrap-prod"]);
   });
 });

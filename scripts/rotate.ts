@@ -117,10 +117,11 @@ function parseArgs(argv: readonly string[], stdout: (t: string) => void, stderr:
     .option("audit-log", { type: "string", default: DEFAULT_AUDIT_LOG, describe: "JSON-lines audit log to append to (no secrets)" })
     .option("run-id", { type: "string", describe: "CI run id (default $GITHUB_RUN_ID): a re-run of the same run does not rotate a service twice" })
     .option("credentials-from-env", { type: "boolean", default: false, describe: "log the rotator in with GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET even if its secret has a value (recovery)" })
-    .conflicts("service", "all")
     .showHelpOnFail(false)
     .check((a) => {
-      if (!a.all && (a.service === undefined || a.service.length === 0)) throw new Error("Select services with --service NAME or --all.");
+      const services = a.service ?? [];
+      if (a.all && services.length > 0) throw new Error("Use either --service NAME or --all, not both.");
+      if (!a.all && services.length === 0) throw new Error("Select services with --service NAME or --all.");
       return true;
     })
     .epilogue(EPILOG)

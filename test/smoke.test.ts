@@ -137,6 +137,27 @@ describe("smoke: healthy environment", () => {
     expect(world.genesys.writeRequests()).toEqual([]);
   });
 
+  it("--only token fails the service whose stored secret Genesys refuses (a rotation that went wrong)", async () => {
+    world.genesys.state.oauthClients.get(world.outputs.services.rotation.client_ids[0])!.secret = "rotated-elsewhere-0123456789";
+    const { code, report, stdout } = await run(["--only", "token"]);
+    expect(code).toBe(1);
+    expect(failures(report).map((r) => r.id)).toEqual(["genesys.token.rotation"]);
+    expect(failures(report)[0].reason).toMatch(/refused the client id or secret/);
+    expect(stdout).not.toContain("rotated-elsewhere-0123456789");
+  });
+
+  it("a smoke-tests secret without AWSCURRENT fails its secret check and skips what needs the login", async () => {
+    const s = world.aws.secrets.get(world.outputs.services["smoke-tests"].secret_arn)!;
+    s.stages = Object.fromEntries(Object.keys(s.stages).map((v) => [v, ["AWSPREVIOUS"]]));
+    const { code, report } = await run(["--canary"]);
+    expect(code).toBe(1);
+    expect(failures(report).map((r) => r.id)).toEqual(["aws.secret.smoke-tests"]);
+    const skipped = report.results.filter((r) => r.status === "skip");
+    expect(skipped.map((r) => r.id)).toEqual(expect.arrayContaining(["genesys.token.smoke-tests", "genesys.integration.state", "canary.end-to-end"]));
+    expect(report.results.find((r) => r.id === "genesys.integration.state")?.reason).toBe("not run: it needs genesys.token.smoke-tests, which was skipped");
+    expect(world.genesys.writeRequests()).toEqual([]);
+  });
+
   it("without --canary the canary is skipped with a reason and nothing is written", async () => {
     const { code, report } = await run();
     expect(code).toBe(0);

@@ -8,7 +8,9 @@ import { GITHUB_REPOSITORY } from "./environments/ci";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { EnvironmentStack } from "./stacks/environment-stack";
 
-export function buildApp(app: App = new App()): App {
+// stackTraces off: cdktf would capture a stack trace for every token and construct (about 30 ms of each synth);
+// the synthesized JSON is identical.
+export function buildApp(app: App = new App({ stackTraces: false })): App {
   // Validate every environment before any stack is built, so a bad value fails synth before anything is written.
   const environments = loadAllEnvironments();
   for (const config of environments) {

@@ -163,7 +163,9 @@ export class SecretStore {
 
   private parse(secretId: string, versionId: string, text: string | undefined): StoredCredential {
     const where = `Secret ${secretId} version ${versionId}`;
-    const fix = "Write it again with the rotation job (re-run it), or fix the value by hand in the same JSON shape.";
+    const fix =
+      "Store a value of the shape { clientId, clientSecret, region, rotatedAt, client, environment, service } by hand " +
+      "(aws secretsmanager put-secret-value), with the live secret of the client (reset it in Genesys if it is unknown).";
     if (text === undefined) throw new SecretStoreError(`${where} has no SecretString (binary secrets are not supported). ${fix}`, undefined);
     let raw: unknown;
     try {

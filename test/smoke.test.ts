@@ -343,6 +343,10 @@ describe("smoke: skips, timeouts and usage", () => {
     expect(await main(["--env", "dev", "--outputs", world.outputsFile, "--only", "nothing"], deps)).toBe(2);
     expect(deps.err.join("")).toMatch(/matches no check/);
     expect(await main(["--env", "qa"], world.deps())).toBe(2);
+    const piped = world.deps();
+    expect(await main(["--env", "dev", "--outputs", world.outputsFile, "--only", "aws.archive", "--json", "-"], piped)).toBe(0);
+    expect((JSON.parse(piped.out.join("")) as SmokeReport).results.map((r) => r.id)).toEqual(["aws.archive"]);
+    expect(piped.err.join("")).toMatch(/^PASS\s+aws\.archive/m);
     const help = world.deps();
     expect(await main(["--help"], help)).toBe(0);
     expect(help.out.join("")).toMatch(/--canary[\s\S]*--junit[\s\S]*--only[\s\S]*Exit codes/);

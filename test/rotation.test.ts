@@ -387,8 +387,7 @@ describe("rotate: Genesys faults", () => {
     const r = await f.run(["--service", "smoke-tests", "--json"]);
     expect(r.code).toBe(0);
     expect(r.sleeps).toEqual([7000, 7000, 7000]);
-    // (The shared redactor masks the word after "/secret:" in the client's retry line, so match around it.)
-    expect(r.stderr).toMatch(/429 too.many.requests.retry.after; retry 1 in 7 s/);
+    expect(r.stderr).toMatch(/\/secret failed \(HTTP 429 too\.many\.requests\.retry\.after\); retry 1 in 7 s/);
     await f.expectCurrentWorks("smoke-tests");
     measured.push(`429 storm smoke-tests=${serviceResult(r, "smoke-tests").genesysRequests} (3 retries)`);
   });

@@ -532,7 +532,7 @@ export class GenesysClient {
       const reason = describeTransient(failure);
       this.emit({ type: "retry", clientId: this.clientId, operation: spec.operation, attempt: attempts, delayMs: delay, reason });
       this.log(
-        `${spec.method} ${spec.path}: ${reason}; retry ${retries + 1} in ${formatMs(delay)} ` +
+        `${spec.method} ${spec.path} failed (${reason}); retry ${retries + 1} in ${formatMs(delay)} ` +
           `(attempt ${attempts + 1} of at most ${this.policy.maxAttempts}).`,
       );
       await this.sleep(delay);

@@ -105,8 +105,23 @@ interface Args {
 
 type ParseOutcome = { kind: "run"; args: Args } | { kind: "exit"; code: number };
 
-function parseArgs(argv: readonly string[], stdout: (t: string) => void, stderr: (t: string) => void): ParseOutcome {
+/** yargs takes a lone "-" for a positional (stdin); `--json -` is joined into `--json=-` first. */
+function joinDashValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--json" && argv[i + 1] === "-") {
+      out.push("--json=-");
+      i += 1;
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
+}
+
+function parseArgs(rawArgv: readonly string[], stdout: (t: string) => void, stderr: (t: string) => void): ParseOutcome {
   let outcome: ParseOutcome | undefined;
+  const argv = joinDashValues(rawArgv);
   const parser = yargs([...argv])
     .scriptName("smoke")
     .usage("$0 --env <dev|staging|prod> [--canary] [--junit FILE] [--json FILE|-] [--timeout SECONDS] [--outputs FILE] [--only PREFIX ...]")

@@ -10,6 +10,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import yargs from "yargs";
+import { parseCommandLine, ParseOutcome } from "./lib/cli";
 import { evaluatePlan, normalizeAllowances, parsePlan, PlanInputError, PROTECTED_RESOURCE_TYPES, renderMarkdown, renderText } from "./lib/plan-guard";
 
 export const EXIT_OK = 0;
@@ -56,37 +57,15 @@ interface Args {
   title?: string;
 }
 
-type ParseOutcome = { kind: "run"; args: Args } | { kind: "exit"; code: number };
-
-function parseArgs(argv: readonly string[], io: PlanGuardIo): ParseOutcome {
-  let outcome: ParseOutcome | undefined;
+function parseArgs(argv: readonly string[], io: PlanGuardIo): ParseOutcome<Args> {
   const parser = yargs([...argv])
-    .scriptName("plan-guard")
     .usage("$0 --plan PLAN.json [--allow-destroy ADDRESS ...] [--summary-md FILE]")
     .option("plan", { type: "string", demandOption: true, describe: "output of `terraform show -json <planfile>`" })
     .option("allow-destroy", { type: "string", array: true, default: [] as string[], describe: "address (or prefix*) allowed to be deleted or replaced" })
     .option("summary-md", { type: "string", describe: "also write the summary as Markdown to FILE (overwritten), for $GITHUB_STEP_SUMMARY or a PR comment" })
     .option("title", { type: "string", describe: "heading of the Markdown summary, e.g. 'Plan for prod'" })
-    .epilogue(EPILOG)
-    .strict()
-    .exitProcess(false)
-    .help()
-    .version(false)
-    .wrap(null);
-  parser.parse([...argv], {}, (err, parsed, output) => {
-    if (err) {
-      io.stderr(`plan-guard: ${err.message}\n\nRun with --help for usage.\n`);
-      outcome = { kind: "exit", code: EXIT_BAD_INPUT };
-      return;
-    }
-    if (parsed.help) {
-      io.stdout(output + "\n");
-      outcome = { kind: "exit", code: EXIT_OK };
-      return;
-    }
-    outcome = { kind: "run", args: parsed as unknown as Args };
-  });
-  return outcome ?? { kind: "exit", code: EXIT_BAD_INPUT };
+    .epilogue(EPILOG);
+  return parseCommandLine<Args>("plan-guard", parser, argv, io, EXIT_BAD_INPUT);
 }
 
 /** Runs the CLI and returns its exit code; never calls process.exit. */

@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import yargs from "yargs";
+import { parseCommandLine, ParseOutcome } from "./lib/cli";
 import { loadEnvironment } from "../environments";
 import { GenesysClient, Redactor, RetryPolicy, safeErrorMessage } from "./lib/genesys-client";
 import { realSleep } from "./lib/retry";
@@ -101,12 +102,8 @@ the AWS SDK's standard settings.
 
 ${EXIT_CODES_HELP}`;
 
-type ParseOutcome = { kind: "run"; args: Args } | { kind: "exit"; code: number };
-
-function parseArgs(argv: readonly string[], stdout: (t: string) => void, stderr: (t: string) => void): ParseOutcome {
-  let outcome: ParseOutcome | undefined;
+function parseArgs(argv: readonly string[], stdout: (t: string) => void, stderr: (t: string) => void): ParseOutcome<Args> {
   const parser = yargs([...argv])
-    .scriptName("rotate")
     .usage("npm run rotate -- --env <dev|staging|prod> (--service NAME ... | --all) [--dry-run] [--json] [--outputs FILE] [--audit-log FILE]")
     .option("env", { type: "string", choices: ENVIRONMENTS, demandOption: true, describe: "environment whose secrets to rotate" })
     .option("service", { type: "string", array: true, describe: "service to rotate (repeatable), as named in environments/<env>.ts" })
@@ -124,26 +121,8 @@ function parseArgs(argv: readonly string[], stdout: (t: string) => void, stderr:
       if (!a.all && services.length === 0) throw new Error("Select services with --service NAME or --all.");
       return true;
     })
-    .epilogue(EPILOG)
-    .strict()
-    .exitProcess(false)
-    .help()
-    .version(false)
-    .wrap(null);
-  parser.parse([...argv], {}, (err, parsed, output) => {
-    if (parsed.help) {
-      stdout(output + "\n");
-      outcome = { kind: "exit", code: 0 };
-      return;
-    }
-    if (err) {
-      stderr(`rotate: ${err.message}\n\nRun with --help for usage.\n`);
-      outcome = { kind: "exit", code: EXIT_USAGE };
-      return;
-    }
-    outcome = { kind: "run", args: parsed as unknown as Args };
-  });
-  return outcome ?? { kind: "exit", code: EXIT_USAGE };
+    .epilogue(EPILOG);
+  return parseCommandLine<Args>("rotate", parser, argv, { stdout, stderr }, EXIT_USAGE);
 }
 
 /** A failure of the job's inputs (configuration, outputs, selection): nothing was changed. */

@@ -17,6 +17,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import yargs from "yargs";
+import { parseCommandLine, ParseOutcome } from "./lib/cli";
 import { ENVIRONMENT_NAMES, EnvironmentConfig, loadEnvironment } from "../environments";
 import { DEFAULT_TIMEOUT_MS, GenesysClient, GenesysGateway, Redactor, RetryPolicy, safeErrorMessage } from "./lib/genesys-client";
 import { realSleep } from "./lib/retry";
@@ -103,8 +104,6 @@ interface Args {
   only: string[];
 }
 
-type ParseOutcome = { kind: "run"; args: Args } | { kind: "exit"; code: number };
-
 /** yargs takes a lone "-" for a positional (stdin); `--json -` is joined into `--json=-` first. */
 function joinDashValues(argv: readonly string[]): string[] {
   const out: string[] = [];
@@ -119,11 +118,9 @@ function joinDashValues(argv: readonly string[]): string[] {
   return out;
 }
 
-function parseArgs(rawArgv: readonly string[], stdout: (t: string) => void, stderr: (t: string) => void): ParseOutcome {
-  let outcome: ParseOutcome | undefined;
+function parseArgs(rawArgv: readonly string[], stdout: (t: string) => void, stderr: (t: string) => void): ParseOutcome<Args> {
   const argv = joinDashValues(rawArgv);
   const parser = yargs([...argv])
-    .scriptName("smoke")
     .usage("$0 --env <dev|staging|prod> [--canary] [--junit FILE] [--json FILE|-] [--timeout SECONDS] [--outputs FILE] [--only PREFIX ...]")
     .option("env", { type: "string", choices: [...ENVIRONMENT_NAMES], demandOption: true, describe: "environment to test" })
     .option("canary", { type: "boolean", default: false, describe: "also run the end-to-end canary (one reversible Genesys change)" })
@@ -132,33 +129,16 @@ function parseArgs(rawArgv: readonly string[], stdout: (t: string) => void, stde
     .option("timeout", { type: "number", default: DEFAULT_TIMEOUT_SECONDS, describe: "bound of the whole run in seconds; the canary waits until then" })
     .option("outputs", { type: "string", describe: "stack outputs file (default outputs/<env>.json)" })
     .option("only", { type: "string", array: true, default: [] as string[], describe: "run only checks whose id starts with PREFIX (area optional)" })
-    .epilogue(EPILOG)
-    .strict()
-    .exitProcess(false)
-    .help()
-    .version(false)
-    .wrap(null);
-  parser.parse([...argv], {}, (err, parsed, output) => {
-    if (err) {
-      stderr(`smoke: ${err.message}\n\nRun with --help for usage.\n`);
-      outcome = { kind: "exit", code: EXIT_BAD_INPUT };
-      return;
-    }
-    if (parsed.help) {
-      stdout(output + "\n");
-      outcome = { kind: "exit", code: EXIT_OK };
-      return;
-    }
-    const args = parsed as unknown as Args;
-    if (!Number.isFinite(args.timeout) || args.timeout <= 0) {
-      stderr(`smoke: --timeout must be a positive number of seconds, got ${String(args.timeout)}\n`);
-      outcome = { kind: "exit", code: EXIT_BAD_INPUT };
-      return;
-    }
-    args.only = args.only.flatMap((o) => o.split(/[\s,]+/)).filter(Boolean);
-    outcome = { kind: "run", args };
-  });
-  return outcome ?? { kind: "exit", code: EXIT_BAD_INPUT };
+    .epilogue(EPILOG);
+  const outcome = parseCommandLine<Args>("smoke", parser, argv, { stdout, stderr }, EXIT_BAD_INPUT);
+  if (outcome.kind === "exit") return outcome;
+  const { args } = outcome;
+  if (!Number.isFinite(args.timeout) || args.timeout <= 0) {
+    stderr(`smoke: --timeout must be a positive number of seconds, got ${String(args.timeout)}\n`);
+    return { kind: "exit", code: EXIT_BAD_INPUT };
+  }
+  args.only = args.only.flatMap((o) => o.split(/[\s,]+/)).filter(Boolean);
+  return { kind: "run", args };
 }
 
 function defaultWriteFile(file: string, text: string): void {

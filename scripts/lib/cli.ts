@@ -1,0 +1,43 @@
+/** What every yargs CLI here shares: how a command line becomes "run with these arguments" or "exit with code". */
+import type { Argv } from "yargs";
+
+export type ParseOutcome<A> = { kind: "run"; args: A } | { kind: "exit"; code: number };
+
+export interface CliOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/**
+ * Finishes `parser` the same way for every CLI (strict options, `--help`, no `--version`, full-width help, never
+ * exits the process) and parses `argv`: `--help` prints the usage on stdout and exits 0; a usage error prints
+ * `<name>: <message>` on stderr and exits `usageExitCode`; otherwise the parsed arguments are returned.
+ */
+export function parseCommandLine<A>(
+  name: string,
+  parser: Argv,
+  argv: readonly string[],
+  out: CliOutput,
+  usageExitCode: number,
+): ParseOutcome<A> {
+  let outcome: ParseOutcome<A> = { kind: "exit", code: usageExitCode };
+  parser
+    .scriptName(name)
+    .strict()
+    .exitProcess(false)
+    .help()
+    .version(false)
+    .wrap(null)
+    .parse([...argv], {}, (err, parsed, output) => {
+      if (parsed.help) {
+        out.stdout(`${output}\n`);
+        outcome = { kind: "exit", code: 0 };
+      } else if (err) {
+        out.stderr(`${name}: ${err.message}\n\nRun with --help for usage.\n`);
+        outcome = { kind: "exit", code: usageExitCode };
+      } else {
+        outcome = { kind: "run", args: parsed as unknown as A };
+      }
+    });
+  return outcome;
+}

@@ -6,16 +6,10 @@ import { App } from "cdktf";
 import { EnvironmentConfig, loadAllEnvironments } from "./environments";
 import { GITHUB_REPOSITORY } from "./environments/ci";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
-import { EnvironmentStack } from "./stacks/environment-stack";
+import { buildEnvironmentStacks } from "./stacks/environment-stack";
 
-// stackTraces off: cdktf would capture a stack trace for every token and construct (about 30 ms of each synth);
-// the synthesized JSON is identical.
-export function buildApp(app: App = new App({ stackTraces: false })): App {
-  // Validate every environment before any stack is built, so a bad value fails synth before anything is written.
-  const environments = loadAllEnvironments();
-  for (const config of environments) {
-    new EnvironmentStack(app, config);
-  }
+/** One bootstrap stack per AWS account and state bucket; the account's GitHub OIDC provider is created once. */
+export function buildBootstrapStacks(app: App, environments: EnvironmentConfig[]): void {
   const accountsWithOidcProvider = new Set<string>();
   for (const group of groupByAccountAndBucket(environments)) {
     const [first] = group;
@@ -24,12 +18,20 @@ export function buildApp(app: App = new App({ stackTraces: false })): App {
       region: first.stateBackend.region,
       stateBucket: first.stateBackend.bucket,
       repository: GITHUB_REPOSITORY,
-      // One GitHub OIDC provider per account.
       createOidcProvider: !accountsWithOidcProvider.has(first.aws.accountId),
       environments: group.map((e) => ({ name: e.name, stateKey: e.stateBackend.key, region: e.aws.region })),
     });
     accountsWithOidcProvider.add(first.aws.accountId);
   }
+}
+
+// stackTraces off: cdktf would capture a stack trace for every token and construct (about 30 ms of each synth);
+// the synthesized JSON is identical.
+export function buildApp(app: App = new App({ stackTraces: false })): App {
+  // Validate every environment before any stack is built, so a bad value fails synth before anything is written.
+  const environments = loadAllEnvironments();
+  buildEnvironmentStacks(app, environments);
+  buildBootstrapStacks(app, environments);
   return app;
 }
 

@@ -185,7 +185,7 @@ export const environmentSchema = z
     alarms: z
       .object({
         /** Addresses subscribed to the alarm topic (each must confirm the subscription). */
-        emails: z.array(z.email()).default([]),
+        emails: z.array(z.string().email()).default([]),
         /** Visible messages in a dead-letter queue that raise its alarm. */
         deadLetterThreshold: z.number().int().min(1).default(1),
       })
@@ -222,7 +222,7 @@ export const environmentSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["integration", "topicFilters", i],
-          input: topic,
+          params: { value: topic },
           message:
             `is not a known Genesys topic that EventBridge can carry` +
             (hint ? `; did you mean "${hint}"?` : "") +
@@ -231,45 +231,45 @@ export const environmentSchema = z
       }
     });
     duplicates(env.integration.topicFilters).forEach((i) =>
-      ctx.addIssue({ code: "custom", path: ["integration", "topicFilters", i], input: env.integration.topicFilters[i], message: "is listed twice" }),
+      ctx.addIssue({ code: "custom", path: ["integration", "topicFilters", i], params: { value: env.integration.topicFilters[i] }, message: "is listed twice" }),
     );
     duplicates(env.rules.map((r) => r.name)).forEach((i) =>
-      ctx.addIssue({ code: "custom", path: ["rules", i, "name"], input: env.rules[i].name, message: "is used by another rule; rule names must be unique" }),
+      ctx.addIssue({ code: "custom", path: ["rules", i, "name"], params: { value: env.rules[i].name }, message: "is used by another rule; rule names must be unique" }),
     );
     duplicates(env.services.map((s) => s.name)).forEach((i) =>
-      ctx.addIssue({ code: "custom", path: ["services", i, "name"], input: env.services[i].name, message: "is used by another service; service (OAuth client) names must be unique" }),
+      ctx.addIssue({ code: "custom", path: ["services", i, "name"], params: { value: env.services[i].name }, message: "is used by another service; service (OAuth client) names must be unique" }),
     );
     env.rules.forEach((rule, r) => {
       if (!rule.topics === !rule.eventPattern) {
-        ctx.addIssue({ code: "custom", path: ["rules", r], input: rule.name, message: "must set exactly one of `topics` or `eventPattern`" });
+        ctx.addIssue({ code: "custom", path: ["rules", r], params: { value: rule.name }, message: "must set exactly one of `topics` or `eventPattern`" });
       }
       if (rule.eventPattern && Object.keys(rule.eventPattern).length === 0) {
-        ctx.addIssue({ code: "custom", path: ["rules", r, "eventPattern"], input: rule.eventPattern, message: "must not be empty: an empty pattern is rejected by EventBridge" });
+        ctx.addIssue({ code: "custom", path: ["rules", r, "eventPattern"], params: { value: rule.eventPattern }, message: "must not be empty: an empty pattern is rejected by EventBridge" });
       }
       (rule.topics ?? []).forEach((topic, t) => {
         if (!topicFilters.has(topic)) {
           ctx.addIssue({
             code: "custom",
             path: ["rules", r, "topics", t],
-            input: topic,
+            params: { value: topic },
             message: `is not in integration.topicFilters, so Genesys never sends it; add it there or remove it here (filters: ${[...topicFilters].join(", ")})`,
           });
         }
       });
       duplicates(rule.targets.map((t) => t.name)).forEach((i) =>
-        ctx.addIssue({ code: "custom", path: ["rules", r, "targets", i, "name"], input: rule.targets[i].name, message: "is used by another target of this rule" }),
+        ctx.addIssue({ code: "custom", path: ["rules", r, "targets", i, "name"], params: { value: rule.targets[i].name }, message: "is used by another target of this rule" }),
       );
     });
     if (env.canary) {
       const rule = env.rules.find((r) => r.name === env.canary?.rule);
       if (!rule) {
-        ctx.addIssue({ code: "custom", path: ["canary", "rule"], input: env.canary.rule, message: `is not a rule of this environment (rules: ${env.rules.map((r) => r.name).join(", ")})` });
+        ctx.addIssue({ code: "custom", path: ["canary", "rule"], params: { value: env.canary.rule }, message: `is not a rule of this environment (rules: ${env.rules.map((r) => r.name).join(", ")})` });
       } else {
         const target = rule.targets.find((t) => t.name === env.canary?.target);
         if (!target) {
-          ctx.addIssue({ code: "custom", path: ["canary", "target"], input: env.canary.target, message: `is not a target of rule "${rule.name}"` });
+          ctx.addIssue({ code: "custom", path: ["canary", "target"], params: { value: env.canary.target }, message: `is not a target of rule "${rule.name}"` });
         } else if (target.type !== "cloudwatch-logs" && target.type !== "sqs") {
-          ctx.addIssue({ code: "custom", path: ["canary", "target"], input: env.canary.target, message: `is a ${target.type} target; the canary can watch only cloudwatch-logs or sqs targets` });
+          ctx.addIssue({ code: "custom", path: ["canary", "target"], params: { value: env.canary.target }, message: `is a ${target.type} target; the canary can watch only cloudwatch-logs or sqs targets` });
         }
       }
     }
@@ -304,13 +304,14 @@ export class ConfigError extends Error {
   }
 }
 
-/** For issues reported on a parent object (e.g. a bad union discriminator), the value of the field itself. */
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  const key = path[path.length - 1];
-  if (typeof key === "string" && typeof input === "object" && input !== null && !Array.isArray(input) && key in input) {
-    return (input as Record<string, unknown>)[key];
+/** The value at `path` in the validated input (what the user wrote), or undefined when absent. */
+function valueAtPath(input: unknown, path: readonly (string | number)[]): unknown {
+  let value: unknown = input;
+  for (const key of path) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<string | number, unknown>)[key];
   }
-  return input;
+  return value;
 }
 
 function describeValue(value: unknown): string {
@@ -319,11 +320,14 @@ function describeValue(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_value" && issue.values.length > 0) {
-    const allowed = issue.values.map((v) => String(v));
-    const hint = typeof issue.input === "string" ? closest(issue.input, allowed) : undefined;
+function describeIssue(issue: z.ZodIssue): string {
+  if (issue.code === "invalid_enum_value") {
+    const allowed = issue.options.map((v) => String(v));
+    const hint = typeof issue.received === "string" ? closest(issue.received, allowed) : undefined;
     return `is not allowed${hint ? `; did you mean "${hint}"?` : ""} (allowed: ${allowed.join(", ")})`;
+  }
+  if (issue.code === "invalid_union_discriminator") {
+    return `is not allowed (allowed: ${issue.options.map((v) => String(v)).join(", ")})`;
   }
   return issue.message;
 }
@@ -335,8 +339,8 @@ function closest(value: string, candidates: string[]): string | undefined {
   return best && best.d <= 2 ? best.candidate : undefined;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "") || "(root)";
+function formatPath(path: readonly (string | number)[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${key}` : key), "") || "(root)";
 }
 
 /**
@@ -344,10 +348,14 @@ function formatPath(path: readonly PropertyKey[]): string {
  * `<field path>: <bad value> <what is wrong and what is allowed>`.
  */
 export function validateEnvironment(environment: string, input: unknown): EnvironmentConfig {
-  const result = environmentSchema.safeParse(input, { reportInput: true });
+  const result = environmentSchema.safeParse(input);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
-      const value = "input" in issue ? describeValue(valueAt(issue.input, issue.path)) : "";
+      // The offending value: what a cross-field check names, else what the user wrote at that path
+      // (not for unknown keys, whose path is the enclosing object).
+      const params = issue.code === "custom" ? (issue.params as { value?: unknown } | undefined) : undefined;
+      const value =
+        issue.code === "unrecognized_keys" ? "" : describeValue(params && "value" in params ? params.value : valueAtPath(input, issue.path));
       return `${formatPath(issue.path)}: ${value ? `${value} ` : ""}${describeIssue(issue)}`;
     });
     throw new ConfigError(environment, problems);

@@ -190,6 +190,11 @@ export class EnvironmentStack extends TerraformStack {
   }
 }
 
+/** One stack per environment, named after it (`cdktf.out/stacks/<env>`). */
+export function buildEnvironmentStacks(scope: Construct, environments: EnvironmentConfig[]): EnvironmentStack[] {
+  return environments.map((config) => new EnvironmentStack(scope, config));
+}
+
 function targetFor(target: TargetConfig, protect: boolean): IRuleTarget {
   const common = { name: target.name, retry: target.retry, deadLetterRetentionDays: target.deadLetterRetentionDays };
   switch (target.type) {

@@ -90,7 +90,7 @@ describe("environment configuration", () => {
     [
       "an unknown target type",
       (c: EnvironmentConfigInput) => ((c.rules[0].targets[0] as { type: string }).type = "email"),
-      /rules\[0\]\.targets\[0\]\.type: "email" Invalid discriminator value\. Expected 'cloudwatch-logs' \| 'sqs' \| 'lambda' \| 'kinesis' \| 'sns' \| 'firehose'/,
+      /rules\[0\]\.targets\[0\]\.type: "email" is not allowed \(allowed: cloudwatch-logs, sqs, lambda, kinesis, sns, firehose\)/,
     ],
     [
       "a canary pointing at a Lambda target",

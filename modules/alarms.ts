@@ -25,7 +25,6 @@ export interface DeliveryAlarmsProps {
  */
 export class DeliveryAlarms extends Construct {
   readonly topicArn: string;
-  readonly alarmNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: DeliveryAlarmsProps) {
     super(scope, id);
@@ -33,24 +32,26 @@ export class DeliveryAlarms extends Construct {
       throw new Error(`DeliveryAlarms: deadLetterThreshold ${props.deadLetterThreshold} must be a whole number >= 1`);
     }
     const topic = new SnsTopic(this, "topic", { name: `${props.namePrefix}-alarms`, kmsMasterKeyId: props.keyArn });
+    // Read the ARN once: every attribute read creates a new cdktf token.
+    const topicArn = topic.arn;
+    this.topicArn = topicArn;
     new SnsTopicPolicy(this, "topic-policy", {
-      arn: topic.arn,
+      arn: topicArn,
       policy: policyDocument({
         Sid: "CloudWatchAlarmsOfThisAccountPublish",
         Effect: "Allow",
         Principal: { Service: "cloudwatch.amazonaws.com" },
         Action: "sns:Publish",
-        Resource: topic.arn,
+        Resource: topicArn,
         Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
       }),
     });
     props.emails.forEach((email, i) => {
-      new SnsTopicSubscription(this, `email-${i}`, { topicArn: topic.arn, protocol: "email", endpoint: email });
+      new SnsTopicSubscription(this, `email-${i}`, { topicArn, protocol: "email", endpoint: email });
     });
-    this.topicArn = topic.arn;
 
     for (const rule of props.rules) {
-      const failed = new CloudwatchMetricAlarm(this, `${rule.node.id}-failed-invocations`, {
+      new CloudwatchMetricAlarm(this, `${rule.node.id}-failed-invocations`, {
         alarmName: `${rule.ruleName}-failed-invocations`,
         alarmDescription: `EventBridge could not deliver events of rule ${rule.ruleName} to a target (after retries they go to its dead-letter queue).`,
         namespace: "AWS/Events",
@@ -62,12 +63,11 @@ export class DeliveryAlarms extends Construct {
         threshold: 0,
         comparisonOperator: "GreaterThanThreshold",
         treatMissingData: "notBreaching",
-        alarmActions: [topic.arn],
-        okActions: [topic.arn],
+        alarmActions: [topicArn],
+        okActions: [topicArn],
       });
-      this.alarmNames.push(failed.alarmName);
       for (const target of rule.targets) {
-        const dlq = new CloudwatchMetricAlarm(this, `${rule.node.id}-${target.name}-dlq-visible`, {
+        new CloudwatchMetricAlarm(this, `${rule.node.id}-${target.name}-dlq-visible`, {
           alarmName: `${target.deadLetterQueue.queueName}-visible`,
           alarmDescription: `Events of rule ${rule.ruleName} that never reached target ${target.name} are waiting in its dead-letter queue; inspect and redrive them.`,
           namespace: "AWS/SQS",
@@ -79,10 +79,9 @@ export class DeliveryAlarms extends Construct {
           threshold: props.deadLetterThreshold,
           comparisonOperator: "GreaterThanOrEqualToThreshold",
           treatMissingData: "notBreaching",
-          alarmActions: [topic.arn],
-          okActions: [topic.arn],
+          alarmActions: [topicArn],
+          okActions: [topicArn],
         });
-        this.alarmNames.push(dlq.alarmName);
       }
     }
   }

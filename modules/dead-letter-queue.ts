@@ -34,12 +34,12 @@ export class DeadLetterQueue extends Construct {
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: props.retentionDays * 86400,
     });
-    new SqsQueuePolicy(this, "policy", {
-      queueUrl: queue.url,
-      policy: policyDocument(allowEventBridgeRule("EventBridgeRuleSendsFailedEvents", "sqs:SendMessage", queue.arn, props.ruleArn)),
-    });
     this.queueArn = queue.arn;
     this.queueUrl = queue.url;
     this.queueName = queue.name;
+    new SqsQueuePolicy(this, "policy", {
+      queueUrl: this.queueUrl,
+      policy: policyDocument(allowEventBridgeRule("EventBridgeRuleSendsFailedEvents", "sqs:SendMessage", this.queueArn, props.ruleArn)),
+    });
   }
 }

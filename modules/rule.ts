@@ -70,6 +70,7 @@ export class GenesysEventRule extends Construct {
       eventPattern: JSON.stringify(props.eventPattern),
       state: props.enabled === false ? "DISABLED" : "ENABLED",
     });
+    // Read each attribute once: every read creates a new cdktf token.
     this.ruleName = rule.name;
     this.ruleArn = rule.arn;
 
@@ -80,7 +81,7 @@ export class GenesysEventRule extends Construct {
       validateRetry(props.ruleName, target.name, retry);
       const config = target.bind({
         scope: scopeForTarget,
-        ruleArn: rule.arn,
+        ruleArn: this.ruleArn,
         resourceName,
         accountId: props.accountId,
         region: props.region,
@@ -88,11 +89,11 @@ export class GenesysEventRule extends Construct {
       });
       const dlq = new DeadLetterQueue(scopeForTarget, "dlq", {
         queueName: `${resourceName}-dlq`,
-        ruleArn: rule.arn,
+        ruleArn: this.ruleArn,
         retentionDays: target.deadLetterRetentionDays ?? 14,
       });
       new CloudwatchEventTarget(scopeForTarget, "target", {
-        rule: rule.name,
+        rule: this.ruleName,
         eventBusName: props.eventBusName,
         targetId: target.name,
         arn: config.arn,

@@ -24,10 +24,11 @@ export class SnsTopicTarget implements IRuleTarget {
 
   bind(ctx: RuleTargetContext): RuleTargetConfig {
     const topic = new SnsTopic(ctx.scope, "topic", { name: ctx.resourceName, kmsMasterKeyId: ctx.keyArn });
+    const arn = topic.arn;
     new SnsTopicPolicy(ctx.scope, "topic-policy", {
-      arn: topic.arn,
-      policy: policyDocument(allowEventBridgeRule("EventBridgeRulePublishes", "sns:Publish", topic.arn, ctx.ruleArn)),
+      arn,
+      policy: policyDocument(allowEventBridgeRule("EventBridgeRulePublishes", "sns:Publish", arn, ctx.ruleArn)),
     });
-    return { arn: topic.arn, attributes: { topic_arn: topic.arn } };
+    return { arn, attributes: { topic_arn: arn } };
   }
 }

@@ -35,10 +35,11 @@ export class SqsQueueTarget implements IRuleTarget {
       messageRetentionSeconds: this.props.messageRetentionSeconds,
       lifecycle: { preventDestroy: this.props.preventDestroy ?? false },
     });
+    const [arn, url] = [queue.arn, queue.url];
     new SqsQueuePolicy(ctx.scope, "queue-policy", {
-      queueUrl: queue.url,
-      policy: policyDocument(allowEventBridgeRule("EventBridgeRuleSendsEvents", "sqs:SendMessage", queue.arn, ctx.ruleArn)),
+      queueUrl: url,
+      policy: policyDocument(allowEventBridgeRule("EventBridgeRuleSendsEvents", "sqs:SendMessage", arn, ctx.ruleArn)),
     });
-    return { arn: queue.arn, attributes: { queue_url: queue.url, queue_name: queue.name } };
+    return { arn, attributes: { queue_url: url, queue_name: queue.name } };
   }
 }

@@ -83,6 +83,7 @@ interface Args {
   service?: string[];
   all: boolean;
   "dry-run": boolean;
+  "bootstrap-only": boolean;
   json: boolean;
   outputs?: string;
   "audit-log": string;
@@ -109,6 +110,7 @@ function parseArgs(argv: readonly string[], stdout: (t: string) => void, stderr:
     .option("service", { type: "string", array: true, describe: "service to rotate (repeatable), as named in environments/<env>.ts" })
     .option("all", { type: "boolean", default: false, describe: "rotate every service of the environment (the rotator's own last)" })
     .option("dry-run", { type: "boolean", default: false, describe: "read and report what would be done; no write to Genesys or AWS" })
+    .option("bootstrap-only", { type: "boolean", default: false, describe: "only fill secrets that have no AWSCURRENT yet (first deploy); others are left alone" })
     .option("json", { type: "boolean", default: false, describe: "print the report as JSON on stdout instead of a table" })
     .option("outputs", { type: "string", describe: "stack outputs file (default outputs/<env>.json)" })
     .option("audit-log", { type: "string", default: DEFAULT_AUDIT_LOG, describe: "JSON-lines audit log to append to (no secrets)" })
@@ -286,6 +288,7 @@ export async function main(argv: readonly string[], deps: RotateDeps = {}): Prom
       meter,
       newSession,
       dryRun: args["dry-run"],
+      bootstrapOnly: args["bootstrap-only"],
       runId: args["run-id"] ?? (env.GITHUB_RUN_ID?.trim() || undefined),
       now,
       sleep,

@@ -210,6 +210,23 @@ describe("rotate: happy paths", () => {
     measured.push(`bootstrap ${r.report?.services.map((s) => `${s.service}=${s.genesysRequests}`).join(",")} (+ login ${r.report?.genesysRequests.authentication})`);
   });
 
+  test("--bootstrap-only fills only empty secrets (first deploy) and leaves filled ones untouched", async () => {
+    const f = await start();
+    f.seedCurrent("smoke-tests", "a");
+    const smokeBefore = f.current("smoke-tests");
+    const admin = { env: { GENESYSCLOUD_OAUTHCLIENT_ID: ADMIN.clientId, GENESYSCLOUD_OAUTHCLIENT_SECRET: ADMIN.clientSecret } };
+    const first = await f.run(["--all", "--bootstrap-only", "--json"], admin);
+    expect(first.code).toBe(0);
+    expect(serviceResult(first, "rotation")).toMatchObject({ status: "rotated", client: "a" });
+    expect(serviceResult(first, "smoke-tests")).toMatchObject({ status: "skipped" });
+    expect(f.current("smoke-tests")).toEqual(smokeBefore);
+    await f.expectCurrentWorks("rotation");
+    await f.expectCurrentWorks("smoke-tests");
+    const second = await f.run(["--all", "--bootstrap-only", "--json"], admin);
+    expect(second.code).toBe(10);
+    expect(f.server.writeRequests().filter((r) => r.method === "POST")).toHaveLength(1);
+  });
+
   test("pair: a active -> b rotated, a still works, AWSCURRENT=b, AWSPREVIOUS=a; the next run rotates a", async () => {
     const f = await start();
     f.seedCurrent("rotation", "a");

@@ -106,6 +106,8 @@ export interface RotationContext {
   /** Builds a Genesys session for a credential (region, gateway, retry, sleep, redactor, meter set). */
   readonly newSession: (credential: Credential) => GenesysClient;
   readonly dryRun: boolean;
+  /** Only fill secrets that have no AWSCURRENT yet (first deploy); leave every other service as it is. */
+  readonly bootstrapOnly?: boolean;
   /** CI run id (e.g. GITHUB_RUN_ID): version ids derive from it, so a re-run of the same run does not rotate twice. */
   readonly runId?: string;
   readonly now: () => Date;
@@ -232,6 +234,15 @@ class ServiceRotation {
     });
     const stages = this.stages as SecretStages;
     const current = this.current;
+
+    if (this.ctx.bootstrapOnly && (stages.current !== undefined || stages.pending !== undefined)) {
+      const message =
+        stages.current !== undefined
+          ? "has a credential (AWSCURRENT); --bootstrap-only leaves it for the monthly rotation"
+          : "has an unfinished rotation (AWSPENDING); --bootstrap-only leaves it: run the rotation to resume it";
+      this.audit("skip", "skipped", 0, 0, current?.value.clientId, current?.versionId, message);
+      return this.result("skipped", { message, clientId: current?.value.clientId, versionId: current?.versionId });
+    }
 
     if (this.ctx.runId && current && this.isFromThisRun(current.versionId) && stages.pending === undefined) {
       const message = `already rotated in run ${this.ctx.runId} (AWSCURRENT is version ${current.versionId}); nothing to do`;

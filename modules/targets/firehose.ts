@@ -1,28 +1,20 @@
 import { deliveryRole } from "./delivery-role";
-import { IRuleTarget, RuleTargetConfig, RuleTargetContext, TargetRetryPolicy } from "./target";
+import { RuleTargetConfig, RuleTargetContext, TargetBase, TargetBaseProps } from "./target";
 
-export interface FirehoseTargetProps {
-  readonly name: string;
+export interface FirehoseTargetProps extends TargetBaseProps {
   /** An existing delivery stream (not managed here). */
   readonly deliveryStreamArn: string;
-  readonly retry?: TargetRetryPolicy;
-  readonly deadLetterRetentionDays?: number;
 }
 
 /** Puts events on an existing Kinesis Data Firehose delivery stream through a role scoped to it and the rule. */
-export class FirehoseTarget implements IRuleTarget {
+export class FirehoseTarget extends TargetBase {
   readonly type = "firehose";
-  readonly name: string;
-  readonly retry?: TargetRetryPolicy;
-  readonly deadLetterRetentionDays?: number;
 
   constructor(private readonly props: FirehoseTargetProps) {
+    super(props);
     if (!/^arn:aws(-us-gov|-cn)?:firehose:[a-z0-9-]+:\d{12}:deliverystream\/.+$/.test(props.deliveryStreamArn)) {
       throw new Error(`FirehoseTarget "${props.name}": deliveryStreamArn "${props.deliveryStreamArn}" must be a Firehose delivery stream ARN`);
     }
-    this.name = props.name;
-    this.retry = props.retry;
-    this.deadLetterRetentionDays = props.deadLetterRetentionDays;
   }
 
   bind(ctx: RuleTargetContext): RuleTargetConfig {

@@ -1,33 +1,25 @@
 import { KinesisStream } from "@cdktf/provider-aws/lib/kinesis-stream";
 import { deliveryRole } from "./delivery-role";
-import { IRuleTarget, RuleTargetConfig, RuleTargetContext, TargetRetryPolicy } from "./target";
+import { RuleTargetConfig, RuleTargetContext, TargetBase, TargetBaseProps } from "./target";
 
-export interface KinesisStreamTargetProps {
-  readonly name: string;
+export interface KinesisStreamTargetProps extends TargetBaseProps {
   /** An existing stream; when absent an encrypted on-demand stream is created. */
   readonly streamArn?: string;
   /** JSONPath into the event used as partition key (default `$.id`, the EventBridge event id). */
   readonly partitionKeyPath?: string;
-  readonly retry?: TargetRetryPolicy;
-  readonly deadLetterRetentionDays?: number;
   readonly preventDestroy?: boolean;
 }
 
 /** Puts events on a Kinesis data stream through a role scoped to the rule and the stream. */
-export class KinesisStreamTarget implements IRuleTarget {
+export class KinesisStreamTarget extends TargetBase {
   readonly type = "kinesis";
-  readonly name: string;
-  readonly retry?: TargetRetryPolicy;
-  readonly deadLetterRetentionDays?: number;
 
   constructor(private readonly props: KinesisStreamTargetProps) {
+    super(props);
     const path = props.partitionKeyPath ?? "$.id";
     if (!path.startsWith("$.")) {
       throw new Error(`KinesisStreamTarget "${props.name}": partitionKeyPath "${path}" must be a JSONPath starting with "$."`);
     }
-    this.name = props.name;
-    this.retry = props.retry;
-    this.deadLetterRetentionDays = props.deadLetterRetentionDays;
   }
 
   bind(ctx: RuleTargetContext): RuleTargetConfig {

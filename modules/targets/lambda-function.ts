@@ -1,29 +1,21 @@
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { EVENTS_PRINCIPAL } from "../policy";
-import { IRuleTarget, RuleTargetConfig, RuleTargetContext, TargetRetryPolicy } from "./target";
+import { RuleTargetConfig, RuleTargetContext, TargetBase, TargetBaseProps } from "./target";
 
-export interface LambdaFunctionTargetProps {
-  readonly name: string;
+export interface LambdaFunctionTargetProps extends TargetBaseProps {
   /** An existing function (not managed here). */
   readonly functionArn: string;
-  readonly retry?: TargetRetryPolicy;
-  readonly deadLetterRetentionDays?: number;
 }
 
 /** Invokes an existing Lambda function; a `aws_lambda_permission` lets only this rule invoke it. */
-export class LambdaFunctionTarget implements IRuleTarget {
+export class LambdaFunctionTarget extends TargetBase {
   readonly type = "lambda";
-  readonly name: string;
-  readonly retry?: TargetRetryPolicy;
-  readonly deadLetterRetentionDays?: number;
 
   constructor(private readonly props: LambdaFunctionTargetProps) {
+    super(props);
     if (!/^arn:aws(-us-gov|-cn)?:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/.test(props.functionArn)) {
       throw new Error(`LambdaFunctionTarget "${props.name}": functionArn "${props.functionArn}" must be a Lambda function ARN`);
     }
-    this.name = props.name;
-    this.retry = props.retry;
-    this.deadLetterRetentionDays = props.deadLetterRetentionDays;
   }
 
   bind(ctx: RuleTargetContext): RuleTargetConfig {

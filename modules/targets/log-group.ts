@@ -1,14 +1,11 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { fromRule, policyDocument } from "../policy";
-import { IRuleTarget, RuleTargetConfig, RuleTargetContext, TargetRetryPolicy } from "./target";
+import { RuleTargetConfig, RuleTargetContext, TargetBase, TargetBaseProps } from "./target";
 
-export interface LogGroupTargetProps {
-  readonly name: string;
+export interface LogGroupTargetProps extends TargetBaseProps {
   /** CloudWatch Logs retention in days. */
   readonly retentionDays: number;
-  readonly retry?: TargetRetryPolicy;
-  readonly deadLetterRetentionDays?: number;
   /** Adds prevent_destroy: the log group holds the delivered events. */
   readonly preventDestroy?: boolean;
 }
@@ -17,16 +14,11 @@ export interface LogGroupTargetProps {
  * Delivers events to a KMS-encrypted CloudWatch log group `/aws/events/genesys/<env>-<rule>-<target>`.
  * EventBridge writes through a CloudWatch Logs resource policy limited to that log group and that rule.
  */
-export class LogGroupTarget implements IRuleTarget {
+export class LogGroupTarget extends TargetBase {
   readonly type = "cloudwatch-logs";
-  readonly name: string;
-  readonly retry?: TargetRetryPolicy;
-  readonly deadLetterRetentionDays?: number;
 
   constructor(private readonly props: LogGroupTargetProps) {
-    this.name = props.name;
-    this.retry = props.retry;
-    this.deadLetterRetentionDays = props.deadLetterRetentionDays;
+    super(props);
   }
 
   bind(ctx: RuleTargetContext): RuleTargetConfig {

@@ -1,31 +1,23 @@
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { allowEventBridgeRule, policyDocument } from "../policy";
-import { IRuleTarget, RuleTargetConfig, RuleTargetContext, TargetRetryPolicy } from "./target";
+import { RuleTargetConfig, RuleTargetContext, TargetBase, TargetBaseProps } from "./target";
 
-export interface SqsQueueTargetProps {
-  readonly name: string;
+export interface SqsQueueTargetProps extends TargetBaseProps {
   /** Seconds a message is kept (60-1209600). */
   readonly messageRetentionSeconds: number;
-  readonly retry?: TargetRetryPolicy;
-  readonly deadLetterRetentionDays?: number;
   readonly preventDestroy?: boolean;
 }
 
 /** Delivers events to an encrypted (SSE-SQS) queue whose policy admits only this rule. */
-export class SqsQueueTarget implements IRuleTarget {
+export class SqsQueueTarget extends TargetBase {
   readonly type = "sqs";
-  readonly name: string;
-  readonly retry?: TargetRetryPolicy;
-  readonly deadLetterRetentionDays?: number;
 
   constructor(private readonly props: SqsQueueTargetProps) {
+    super(props);
     if (props.messageRetentionSeconds < 60 || props.messageRetentionSeconds > 1209600) {
       throw new Error(`SqsQueueTarget "${props.name}": messageRetentionSeconds ${props.messageRetentionSeconds} must be 60-1209600`);
     }
-    this.name = props.name;
-    this.retry = props.retry;
-    this.deadLetterRetentionDays = props.deadLetterRetentionDays;
   }
 
   bind(ctx: RuleTargetContext): RuleTargetConfig {

@@ -44,3 +44,29 @@ export interface IRuleTarget {
   readonly deadLetterRetentionDays?: number;
   bind(context: RuleTargetContext): RuleTargetConfig;
 }
+
+/** Props every target takes (as AWS CDK's `TargetBaseProps`). */
+export interface TargetBaseProps {
+  /** Unique within the rule; names the target's resources. */
+  readonly name: string;
+  /** Overrides the rule's retry policy for this target. */
+  readonly retry?: TargetRetryPolicy;
+  /** Days failed events stay in the dead-letter queue. @default 14 */
+  readonly deadLetterRetentionDays?: number;
+}
+
+/** Holds the common props; a target class adds its type and how it binds. */
+export abstract class TargetBase implements IRuleTarget {
+  abstract readonly type: string;
+  readonly name: string;
+  readonly retry?: TargetRetryPolicy;
+  readonly deadLetterRetentionDays?: number;
+
+  constructor(props: TargetBaseProps) {
+    this.name = props.name;
+    this.retry = props.retry;
+    this.deadLetterRetentionDays = props.deadLetterRetentionDays;
+  }
+
+  abstract bind(context: RuleTargetContext): RuleTargetConfig;
+}

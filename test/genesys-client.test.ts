@@ -16,6 +16,8 @@ import {
 } from "../scripts/lib/genesys-client";
 import { REDACTED } from "../scripts/lib/redact";
 import { FakeGenesysServer } from "./support/fake-genesys-server";
+import { GENESYS_REGIONS } from "../environments/regions";
+import { regionEnvironment } from "../scripts/lib/genesys-regions";
 
 const ROTATOR_ID = "3c9b1f4e-rotator";
 const ROTATOR_SECRET = "rotator-secret-Zq8vW3kL0pX9yT2mN5bC7dF1gH4jK6sA";
@@ -543,5 +545,14 @@ describe("redaction", () => {
     const message = safeErrorMessage(axiosLike, r);
     expect(message).toBe("Error: Request failed with status code 401");
     expect(safeErrorMessage({ error: { config: { headers: { Authorization: "Bearer x" } } } }, r)).not.toContain("Bearer");
+  });
+});
+
+describe("region map", () => {
+  it("sends every provider region to the same API host as the Terraform provider does", () => {
+    for (const [region, host] of Object.entries(GENESYS_REGIONS)) {
+      expect(`${region} → api.${regionEnvironment(region)}`).toBe(`${region} → ${host}`);
+    }
+    expect(() => regionEnvironment("mars-1")).toThrow(/Unknown Genesys region "mars-1"/);
   });
 });

@@ -6,33 +6,13 @@
  * follow the installed SDK; `dca` and `tca` are Genesys-internal environments the SDK has no key for.
  */
 import * as platformClient from "purecloud-platform-client-v2";
+import { GENESYS_REGION_NAMES, GenesysRegion } from "../../environments/regions";
 
-/** The 20 region names accepted by the provider (v1.84.1 `getRegionMap()`), lower case. */
-export const GENESYS_CLIENT_REGIONS = [
-  "dca",
-  "tca",
-  "us-east-1",
-  "us-east-2",
-  "us-west-2",
-  "eu-west-1",
-  "eu-west-2",
-  "ap-southeast-2",
-  "ap-northeast-1",
-  "eu-central-1",
-  "ca-central-1",
-  "ap-northeast-2",
-  "ap-south-1",
-  "sa-east-1",
-  "ap-northeast-3",
-  "eu-central-2",
-  "me-central-1",
-  "mx-central-1",
-  "ap-southeast-1",
-  "eusc-de-east-1",
-] as const;
+/** The 20 region names accepted by the provider (v1.84.1 `getRegionMap()`), lower case: one list, in environments/. */
+export const GENESYS_CLIENT_REGIONS: readonly GenesysRegion[] = GENESYS_REGION_NAMES;
 
 /** A region name accepted by `regionEnvironment`. */
-export type GenesysClientRegion = (typeof GENESYS_CLIENT_REGIONS)[number];
+export type GenesysClientRegion = GenesysRegion;
 
 const INTERNAL_ENVIRONMENTS: Readonly<Record<string, string>> = { dca: "inindca.com", tca: "inintca.com" };
 

@@ -179,7 +179,7 @@ export async function main(argv: readonly string[], deps: SmokeDeps = {}): Promi
   let outputs: StackOutputs;
   try {
     environment = loadEnvironment(args.env);
-    outputs = args.outputs ? loadStackOutputs(args.env, args.outputs) : loadStackOutputs(args.env);
+    outputs = loadStackOutputs(args.env, args.outputs);
   } catch (err) {
     stderr(`smoke: ${redactor.redact(err instanceof Error ? err.message : String(err))}\n`);
     return EXIT_BAD_INPUT;

@@ -5,6 +5,7 @@
 import { App } from "cdktf";
 import { EnvironmentConfig, loadAllEnvironments } from "./environments";
 import { GITHUB_REPOSITORY } from "./environments/ci";
+import { createApp } from "./stacks/app";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { buildEnvironmentStacks } from "./stacks/environment-stack";
 
@@ -25,9 +26,8 @@ export function buildBootstrapStacks(app: App, environments: EnvironmentConfig[]
   }
 }
 
-// stackTraces off: cdktf would capture a stack trace for every token and construct (about 30 ms of each synth);
-// the synthesized JSON is identical.
-export function buildApp(app: App = new App({ stackTraces: false })): App {
+// createApp: construct and token stack traces off unless SYNTH_DEBUG=1 (stacks/app.ts); the JSON is identical.
+export function buildApp(app: App = createApp()): App {
   // Validate every environment before any stack is built, so a bad value fails synth before anything is written.
   const environments = loadAllEnvironments();
   buildEnvironmentStacks(app, environments);

@@ -3,7 +3,8 @@
  * staging, prod) against the floor of loading `cdktf` alone, and prints both, their ratio and peak memory.
  *
  * Each sample is one new process that first loads `cdktf` (the floor), then loads the app's modules, validates the
- * configuration, builds the three environment stacks and synthesizes them to a temp dir (the synth). Medians of
+ * configuration, builds the three environment stacks in an App from `createApp()` (as `npm run synth` does) and
+ * synthesizes them to a temp dir (the synth). Medians of
  * BENCH_RUNS samples (default 7). Budget: ratio <= 1.5 and peak RSS <= 150 MB; exits 1 when over budget.
  */
 import { spawnSync } from "child_process";
@@ -18,11 +19,12 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const SAMPLE = (outdir: string) => `
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const t0 = now();
-const { App } = require("cdktf");
+require("cdktf");
 const t1 = now();
+const { createApp } = require(${JSON.stringify(path.join(DIST, "stacks", "app.js"))});
 const { loadAllEnvironments } = require(${JSON.stringify(path.join(DIST, "environments"))});
 const { buildEnvironmentStacks } = require(${JSON.stringify(path.join(DIST, "stacks", "environment-stack.js"))});
-const app = new App({ outdir: ${JSON.stringify(outdir)}, stackTraces: false });
+const app = createApp({ outdir: ${JSON.stringify(outdir)} });
 buildEnvironmentStacks(app, loadAllEnvironments());
 app.synth();
 const t2 = now();

@@ -48,6 +48,11 @@ export * from "./lib/rotation-report";
 
 const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export const DEFAULT_AUDIT_LOG = "rotation-audit.jsonl";
+/**
+ * A week: longer than any re-run or retry of one monthly rotation, much shorter than the month between two.
+ * Consumers re-read AWSCURRENT on a 401 (docs/rotation.md); the guard is for those that cache it longer.
+ */
+export const DEFAULT_MIN_AGE_DAYS = 7;
 
 /** The part of an environment's configuration the job reads. */
 export interface RotationConfig {
@@ -89,6 +94,7 @@ interface Args {
   "audit-log": string;
   "run-id"?: string;
   "credentials-from-env": boolean;
+  "min-age-days": number;
 }
 
 const EPILOG = `Rotates the OAuth client secrets of the selected services. Each service has clients a and b: the one that
@@ -105,7 +111,7 @@ ${EXIT_CODES_HELP}`;
 
 function parseArgs(argv: readonly string[], stdout: (t: string) => void, stderr: (t: string) => void): ParseOutcome<Args> {
   const parser = yargs([...argv])
-    .usage("npm run rotate -- --env <dev|staging|prod> (--service NAME ... | --all) [--dry-run] [--json] [--outputs FILE] [--audit-log FILE]")
+    .usage("npm run rotate -- --env <dev|staging|prod> (--service NAME ... | --all) [--dry-run] [--min-age-days N] [--json] [--outputs FILE] [--audit-log FILE]")
     .option("env", { type: "string", choices: ENVIRONMENTS, demandOption: true, describe: "environment whose secrets to rotate" })
     .option("service", { type: "string", array: true, describe: "service to rotate (repeatable), as named in environments/<env>.ts" })
     .option("all", { type: "boolean", default: false, describe: "rotate every service of the environment (the rotator's own last)" })
@@ -116,8 +122,15 @@ function parseArgs(argv: readonly string[], stdout: (t: string) => void, stderr:
     .option("audit-log", { type: "string", default: DEFAULT_AUDIT_LOG, describe: "JSON-lines audit log to append to (no secrets)" })
     .option("run-id", { type: "string", describe: "CI run id (default $GITHUB_RUN_ID): a re-run of the same run does not rotate a service twice" })
     .option("credentials-from-env", { type: "boolean", default: false, describe: "log the rotator in with GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET even if its secret has a value (recovery)" })
+    .option("min-age-days", {
+      type: "number",
+      default: DEFAULT_MIN_AGE_DAYS,
+      describe: "skip a service whose AWSCURRENT is younger than this many days (its previous client may still be in use); 0 rotates regardless, e.g. after a leak",
+    })
     .showHelpOnFail(false)
     .check((a) => {
+      const minAge = a["min-age-days"];
+      if (!Number.isFinite(minAge) || minAge < 0) throw new Error(`--min-age-days must be a number of days >= 0 (got ${String(minAge)}).`);
       const services = a.service ?? [];
       if (a.all && services.length > 0) throw new Error("Use either --service NAME or --all, not both.");
       if (!a.all && services.length === 0) throw new Error("Select services with --service NAME or --all.");
@@ -290,6 +303,7 @@ export async function main(argv: readonly string[], deps: RotateDeps = {}): Prom
       dryRun: args["dry-run"],
       bootstrapOnly: args["bootstrap-only"],
       runId: args["run-id"] ?? (env.GITHUB_RUN_ID?.trim() || undefined),
+      minAgeMs: args["min-age-days"] * 24 * 60 * 60 * 1000,
       now,
       sleep,
       log: (line) => stderr(`rotate: ${line}\n`),

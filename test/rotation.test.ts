@@ -17,6 +17,10 @@ import type { StackOutputs } from "../scripts/lib/stack-outputs";
 const ENV = "dev";
 const REGION = loadEnvironment(ENV).genesys.region;
 const ADMIN = { clientId: "terraform-admin", clientSecret: "admin-secret-0123456789abcdef" };
+/** The clock of every run unless a test passes its own. */
+const NOW = new Date("2026-02-01T03:00:00.000Z");
+/** A clock `days` after NOW (a later run). */
+const after = (days: number) => () => new Date(NOW.getTime() + days * 24 * 60 * 60 * 1000);
 
 /** Request counts per rotated service, written to the test output at the end. */
 const measured: string[] = [];
@@ -98,7 +102,7 @@ class Fixture {
       code = await main([...args, "--env", ENV, ...outputs, "--audit-log", this.auditFile], {
         secretsManager: this.sm.client,
         sleep: async (ms) => void sleeps.push(ms),
-        now: () => new Date("2026-02-01T03:00:00.000Z"),
+        now: () => NOW,
         stdout: (t) => void (stdout += t),
         stderr: (t) => void (stderr += t),
         loadConfig: () => this.config,
@@ -261,7 +265,7 @@ describe("rotate: happy paths", () => {
 
     // Table output of the next run.
     const bCredential = f.current("smoke-tests");
-    const second = await f.run(["--service", "smoke-tests"]);
+    const second = await f.run(["--service", "smoke-tests"], { now: after(31) });
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/smoke-tests\s+rotated\s+a\s+/);
     expect(f.current("smoke-tests")).toMatchObject({ clientId: a, client: "a" });
@@ -281,7 +285,7 @@ describe("rotate: happy paths", () => {
     expect(first.code).toBe(0);
     expect(first.report?.rotator?.clientId).toBe(a);
     expect(f.current("rotation")).toMatchObject({ clientId: b });
-    const second = await f.run(["--all", "--json"]);
+    const second = await f.run(["--all", "--json"], { now: after(31) });
     expect(second.code).toBe(0);
     expect(second.report?.rotator?.clientId).toBe(b);
     expect(f.current("rotation")).toMatchObject({ clientId: a });
@@ -389,9 +393,98 @@ describe("rotate: interrupted runs resume", () => {
     expect((await f.run(["--service", "smoke-tests", "--run-id", "4711"])).code).toBe(0);
     const again = await f.run(["--service", "smoke-tests", "--run-id", "4711", "--json"]);
     expect(again.code).toBe(10);
-    expect(serviceResult(again, "smoke-tests").status).toBe("skipped");
+    expect(serviceResult(again, "smoke-tests")).toMatchObject({ status: "skipped", message: expect.stringMatching(/already rotated in run 4711/) });
     expect(f.current("smoke-tests")).toMatchObject({ clientId: f.ids("smoke-tests")[1] });
-    expect((await f.run(["--service", "smoke-tests", "--run-id", "4712"])).code).toBe(0);
+    expect((await f.run(["--service", "smoke-tests", "--run-id", "4712"], { now: after(31) })).code).toBe(0);
+  });
+
+  test("an interrupted rotation is resumed even when AWSCURRENT is younger than --min-age-days", async () => {
+    const f = await start();
+    f.seedCurrent("rotation", "a");
+    f.seedCurrent("smoke-tests", "a");
+    expect((await f.run(["--service", "smoke-tests"])).code).toBe(0);
+    let crashed = false;
+    const crash = (step: RotationStep) => {
+      if (step === "setSecret" && !crashed) {
+        crashed = true;
+        throw new Error("simulated crash after setSecret");
+      }
+    };
+    // An emergency rotation a day later stops after storing AWSPENDING ...
+    expect((await f.run(["--service", "smoke-tests", "--min-age-days", "0"], { now: after(1), afterStep: crash })).code).toBe(30);
+    // ... and the plain re-run finishes it instead of skipping the service as too young.
+    const resumed = await f.run(["--service", "smoke-tests", "--json"], { now: after(1) });
+    expect(resumed.code).toBe(0);
+    expect(serviceResult(resumed, "smoke-tests").status).toBe("resumed");
+    expect(f.current("smoke-tests")).toMatchObject({ clientId: f.ids("smoke-tests")[0] });
+    await f.expectCurrentWorks("smoke-tests");
+  });
+});
+
+describe("rotate: minimum age", () => {
+  test("a service rotated less than --min-age-days ago is skipped (exit 10) and both clients keep working", async () => {
+    const f = await start();
+    f.seedCurrent("rotation", "a");
+    f.seedCurrent("smoke-tests", "a");
+    const [a, b] = f.ids("smoke-tests");
+    const aCredential = f.current("smoke-tests") as { clientId: string; clientSecret: string };
+    expect((await f.run(["--service", "smoke-tests"])).code).toBe(0);
+    const bCredential = f.current("smoke-tests") as { clientId: string; clientSecret: string };
+    const posts = f.secretPosts();
+    const stages = f.sm.stages(f.arn("smoke-tests"));
+
+    const early = await f.run(["--service", "smoke-tests", "--json"], { now: after(2.5) });
+    expect(early.code).toBe(10);
+    const result = serviceResult(early, "smoke-tests");
+    expect(result).toMatchObject({ status: "skipped", client: "b", clientId: b });
+    expect(result.message).toContain(`rotated 2.5 days ago (${NOW.toISOString()}), less than the minimum age of 7 days`);
+    expect(result.message).toContain(`would reset client a (${a})`);
+    expect(result.message).toContain("--min-age-days 0");
+    expect(early.stderr).toContain("smoke-tests: rotated 2.5 days ago");
+    expect(early.audit.map((e) => `${e.step}:${e.result}`)).toEqual(["authenticate:ok", "inspect:ok", "skip:skipped"]);
+    expect(f.secretPosts()).toBe(posts);
+    expect(f.sm.stages(f.arn("smoke-tests"))).toEqual(stages);
+    expect(await f.works(aCredential)).toBe(true);
+    expect(await f.works(bCredential)).toBe(true);
+
+    // A dry run says the same; a shorter minimum lets it through.
+    expect(serviceResult(await f.run(["--service", "smoke-tests", "--dry-run", "--json"], { now: after(2.5) }), "smoke-tests").status).toBe("skipped");
+    const shorter = await f.run(["--service", "smoke-tests", "--min-age-days", "2", "--json"], { now: after(2.5) });
+    expect(shorter.code).toBe(0);
+    expect(f.current("smoke-tests")).toMatchObject({ clientId: a });
+    expect(await f.works(aCredential)).toBe(false);
+  });
+
+  test("--min-age-days 0 rotates at once (a leaked secret: run it twice to replace both clients)", async () => {
+    const f = await start();
+    f.seedCurrent("rotation", "a");
+    f.seedCurrent("smoke-tests", "a");
+    const leaked = f.current("smoke-tests") as { clientId: string; clientSecret: string };
+    expect((await f.run(["--service", "smoke-tests", "--min-age-days", "0"])).code).toBe(0);
+    expect(await f.works(leaked)).toBe(true);
+    expect((await f.run(["--service", "smoke-tests", "--min-age-days", "0"])).code).toBe(0);
+    expect(await f.works(leaked)).toBe(false);
+    await f.expectCurrentWorks("smoke-tests");
+  });
+
+  test("a value without a valid rotatedAt is rotated, with a warning", async () => {
+    const f = await start();
+    f.seedCurrent("rotation", "a");
+    const [a] = f.ids("smoke-tests");
+    f.sm.seedVersion(f.arn("smoke-tests"), "seed-hand-made-0000-0000-000000000000", { ...f.value("smoke-tests", "a", a, f.server.secretOf(a)), rotatedAt: "last tuesday" }, [AWSCURRENT]);
+    const r = await f.run(["--service", "smoke-tests", "--json"]);
+    expect(r.code).toBe(0);
+    expect(serviceResult(r, "smoke-tests").warnings.join("\n")).toMatch(/no valid rotatedAt \("last tuesday"\), so its age is unknown; rotating it/);
+  });
+
+  test("a negative or non-numeric --min-age-days is a usage error (exit 2)", async () => {
+    const f = await start();
+    for (const value of ["-1", "soon"]) {
+      const r = await f.run(["--all", "--min-age-days", value]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--min-age-days must be a number of days >= 0/);
+    }
+    expect(f.sm.writeCalls()).toEqual([]);
   });
 });
 
@@ -489,7 +582,7 @@ describe("rotate: dry run, inputs, help", () => {
     let out = "";
     const code = await main(["--help"], { stdout: (t) => void (out += t), stderr: () => undefined });
     expect(code).toBe(0);
-    for (const text of ["--env", "--service", "--all", "--dry-run", "--json", "--outputs", "--audit-log", "10  nothing to do", "20  failed", "30  failed after"]) {
+    for (const text of ["--env", "--service", "--all", "--dry-run", "--min-age-days", "--json", "--outputs", "--audit-log", "10  nothing to do", "20  failed", "30  failed after"]) {
       expect(out).toContain(text);
     }
   });

@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { validateAction, validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
@@ -281,6 +283,48 @@ describe("rotate-secrets.yml", () => {
 
   it("rotates with the apply role in the GitHub environment, then runs the token smoke test", () => {
     expect(checkRotateJobs(doc)).toEqual([]);
+  });
+
+  describe("the rotate step's script (run with bash -e as on GitHub, npm faked)", () => {
+    const rotateStep = stepsOf(job(doc, "rotate")).find((x) => /npm run --silent rotate/.test(x.run ?? ""));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rotate-step-"));
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin);
+    // The fake npm records its arguments and exits with FAKE_NPM_STATUS, like `npm run rotate` would.
+    fs.writeFileSync(path.join(bin, "npm"), '#!/bin/sh\nprintf "%s\\n" "$@" > "$FAKE_NPM_ARGS"\necho "{}"\nexit "$FAKE_NPM_STATUS"\n', { mode: 0o755 });
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const runStep = (status: number, minAgeDays: string) => {
+      const work = fs.mkdtempSync(path.join(dir, "work-"));
+      const argsFile = path.join(work, "npm-args");
+      const result = spawnSync("bash", ["-e", "-c", rotateStep?.run ?? "exit 99"], {
+        cwd: work,
+        encoding: "utf8",
+        env: { PATH: `${bin}:${process.env.PATH}`, TF_ENV: "dev", MIN_AGE_DAYS: minAgeDays, FAKE_NPM_STATUS: String(status), FAKE_NPM_ARGS: argsFile },
+      });
+      return { code: result.status, stdout: result.stdout, args: fs.readFileSync(argsFile, "utf8").trim().split("\n") };
+    };
+
+    it("passes the min_age_days input through the environment, only when it is set", () => {
+      expect(rotateStep?.env?.MIN_AGE_DAYS).toBe("${{ inputs.min_age_days }}");
+      const input = (doc.on.workflow_dispatch as { inputs: Record<string, { type: string; required: boolean }> }).inputs.min_age_days;
+      expect(input).toMatchObject({ type: "string", required: false });
+      expect(runStep(0, "").args).toEqual(["run", "--silent", "rotate", "--", "--env", "dev", "--all", "--json", "--audit-log", "reports/rotation-audit-dev.jsonl"]);
+      expect(runStep(0, "0").args).toEqual(expect.arrayContaining(["--min-age-days", "0"]));
+      expect(runStep(0, "3; rm -rf /").args).toContain("3; rm -rf /");
+    });
+
+    it("succeeds on 0 and on 10 (nothing to do), fails with an error annotation on 20 and 30", () => {
+      expect(runStep(0, "").code).toBe(0);
+      const nothing = runStep(10, "");
+      expect(nothing.code).toBe(0);
+      expect(nothing.stdout).toContain("::notice title=Nothing rotated (dev)::");
+      for (const status of [20, 30]) {
+        const failed = runStep(status, "");
+        expect(failed.code).toBe(1);
+        expect(failed.stdout).toContain(`::error title=Secret rotation failed (dev)::npm run rotate exited ${status}`);
+      }
+    });
   });
 
   it("notifies through an issue when rotation fails", () => {

@@ -15,7 +15,8 @@ export const EXIT_FAILED_AFTER_REGENERATION = 30;
 
 export const EXIT_CODES_HELP = `Exit codes:
   0   every selected service was rotated (or a dry run found nothing wrong)
-  10  nothing to do: no service selected, or every selected service was already rotated in this run (same --run-id)
+  10  nothing to do: no service selected, or every selected service was skipped: already rotated in this run
+      (same --run-id), rotated less than --min-age-days ago, or (--bootstrap-only) it already had a credential
   20  failed, and Genesys and the secrets are unchanged by this run: fix the cause and re-run
   30  failed after a secret was reset in Genesys or a secret was written: follow the recovery steps printed on
       stderr (also in the JSON report); re-running the job resumes

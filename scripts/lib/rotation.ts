@@ -110,6 +110,11 @@ export interface RotationContext {
   readonly bootstrapOnly?: boolean;
   /** CI run id (e.g. GITHUB_RUN_ID): version ids derive from it, so a re-run of the same run does not rotate twice. */
   readonly runId?: string;
+  /**
+   * A service whose AWSCURRENT was rotated less than this long ago is skipped: a new rotation would reset the
+   * client that was active before it, which consumers may still hold. 0 (or unset) rotates regardless.
+   */
+  readonly minAgeMs?: number;
   readonly now: () => Date;
   readonly sleep: (ms: number) => Promise<void>;
   /** Progress and warnings (already redacted by the caller's writer). */
@@ -126,6 +131,8 @@ export interface RotatorSession {
   session: GenesysClient;
   readonly source: "secret" | "environment";
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Logins with a just-regenerated secret are retried on "bad credentials" in case Genesys needs a moment. */
 const FRESH_TEST_ATTEMPTS = 3;
@@ -272,6 +279,13 @@ class ServiceRotation {
       if (resumed) return resumed;
     }
 
+    const tooRecent = current ? this.rotatedTooRecently(current) : undefined;
+    if (current && tooRecent) {
+      this.audit("skip", "skipped", 0, 0, current.value.clientId, current.versionId, tooRecent);
+      this.ctx.log(`${target.name}: ${tooRecent}.`);
+      return this.result("skipped", { message: tooRecent, clientId: current.value.clientId, versionId: current.versionId });
+    }
+
     // Which client to regenerate.
     let targetId: string;
     if (!current) {
@@ -409,6 +423,27 @@ class ServiceRotation {
       this.rotator.session = session;
       this.ctx.log(`${this.target.name}: the rotator's own OAuth client ${clientId} was rotated; continuing with the new credential.`);
     }
+  }
+
+  /** Why the active credential is too young to rotate, or undefined when it may be rotated. */
+  private rotatedTooRecently(current: SecretVersion): string | undefined {
+    const minAgeMs = this.ctx.minAgeMs ?? 0;
+    if (minAgeMs <= 0) return undefined;
+    const rotatedAt = Date.parse(current.value.rotatedAt);
+    if (Number.isNaN(rotatedAt)) {
+      this.warn(`AWSCURRENT version ${current.versionId} has no valid rotatedAt ("${current.value.rotatedAt}"), so its age is unknown; rotating it.`);
+      return undefined;
+    }
+    const ageMs = this.ctx.now().getTime() - rotatedAt;
+    if (ageMs >= minAgeMs) return undefined;
+    const days = (ms: number) => `${Number(Math.max(0, ms / DAY_MS).toFixed(1))} days`;
+    // The client a rotation now would reset: the idle one of a pair (active until the last rotation), or the only one.
+    const previous = this.target.clientIds.find((id) => id !== current.value.clientId) ?? current.value.clientId;
+    return (
+      `rotated ${days(ageMs)} ago (${current.value.rotatedAt}), less than the minimum age of ${days(minAgeMs)}: rotating now ` +
+      `would reset client ${letter(this.target, previous)} (${previous}), which consumers that have not re-read AWSCURRENT ` +
+      "may still use; skipped. To rotate anyway (e.g. a leaked secret), run with --min-age-days 0"
+    );
   }
 
   private isFromThisRun(versionId: string): boolean {

@@ -20,7 +20,12 @@ export function buildBootstrapStacks(app: App, environments: EnvironmentConfig[]
       stateBucket: first.stateBackend.bucket,
       repository: GITHUB_REPOSITORY,
       createOidcProvider: !accountsWithOidcProvider.has(first.aws.accountId),
-      environments: group.map((e) => ({ name: e.name, stateKey: e.stateBackend.key, region: e.aws.region })),
+      environments: group.map((e) => ({
+        name: e.name,
+        stateKey: e.stateBackend.key,
+        region: e.aws.region,
+        eventSourceSuffix: e.integration.eventSourceSuffix,
+      })),
     });
     accountsWithOidcProvider.add(first.aws.accountId);
   }

@@ -5,7 +5,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, GithubOidcRole } from "../modules/github-oidc-role";
 import { EVENTS_PRINCIPAL, PolicyStatement } from "../modules/policy";
 import { StateBucket } from "../modules/state-bucket";
-import { defaultStateKey, PROJECT, PROVIDER_PINS } from "./environment-stack";
+import { LOG_GROUP_PATH } from "../modules/targets/log-group";
+import { defaultStateKey, PROJECT, PROVIDER_PINS, resourcePrefix } from "./environment-stack";
 
 const BOOTSTRAP_PROJECT = PROJECT;
 
@@ -19,8 +20,19 @@ export interface BootstrapEnvironment {
   /** @default `genesys-eventbridge-<name>-apply` */
   readonly applyRoleName?: string;
   /**
+   * Name prefix of the AWS resources the environment stack creates: queues, topics, streams, rules, the archive,
+   * alarms and log groups under `/aws/events/genesys/`. The apply role may only manage resources under it, so
+   * environments that share an account cannot touch each other's. @default `genesys-<name>-`
+   */
+  readonly resourcePrefix?: string;
+  /**
+   * The environment's `integration.eventSourceSuffix`: the apply role may only manage the partner bus of that
+   * suffix and the rules on it. @default any Genesys partner bus (`aws.partner/genesys.com/cloud/*`)
+   */
+  readonly eventSourceSuffix?: string;
+  /**
    * Name prefix of the IAM roles the environment stack creates (EventBridge delivery roles), which the
-   * apply role may manage and pass to EventBridge. @default `genesys-<name>-`
+   * apply role may manage and pass to EventBridge. @default resourcePrefix
    */
   readonly iamRolePrefix?: string;
   /** Name prefix of the environment's Secrets Manager secrets. @default `genesys/<name>/` */
@@ -170,7 +182,9 @@ export class BootstrapStack extends TerraformStack {
 
     for (const env of props.environments) {
       const key = env.stateKey ?? defaultStateKey(env.name);
-      const iamPrefix = env.iamRolePrefix ?? `genesys-${env.name}-`;
+      const prefix = env.resourcePrefix ?? `${resourcePrefix(env.name)}-`;
+      const iamPrefix = env.iamRolePrefix ?? prefix;
+      const partnerBus = `aws.partner/genesys.com/cloud/*${env.eventSourceSuffix === undefined ? "" : `/${env.eventSourceSuffix}`}`;
       const secretPrefix = env.secretPrefix ?? `genesys/${env.name}/`;
       const stateAccess = (write: boolean): PolicyStatement[] => {
         const statements: PolicyStatement[] = [
@@ -221,18 +235,32 @@ export class BootstrapStack extends TerraformStack {
               Sid: "EventBridge",
               Effect: "Allow",
               Action: "events:*",
-              Resource: [arn("events", "*"), `arn:aws:events:${envRegion}::event-source/aws.partner/*`],
+              Resource: [
+                arn("events", `event-bus/${partnerBus}`),
+                arn("events", `rule/${partnerBus}/${prefix}*`),
+                arn("events", `archive/${prefix}*`),
+                `arn:aws:events:${envRegion}::event-source/${partnerBus}`,
+              ],
             },
-            { Sid: "Queues", Effect: "Allow", Action: "sqs:*", Resource: arn("sqs", "*") },
-            { Sid: "Topics", Effect: "Allow", Action: "sns:*", Resource: arn("sns", "*") },
-            { Sid: "Logs", Effect: "Allow", Action: "logs:*", Resource: arn("logs", "*") },
+            { Sid: "Queues", Effect: "Allow", Action: "sqs:*", Resource: arn("sqs", `${prefix}*`) },
+            { Sid: "Topics", Effect: "Allow", Action: "sns:*", Resource: arn("sns", `${prefix}*`) },
+            { Sid: "Logs", Effect: "Allow", Action: "logs:*", Resource: arn("logs", `log-group:${LOG_GROUP_PATH}${prefix}*`) },
+            // Resource policies are account-level objects without an ARN.
             { Sid: "LogResourcePolicies", Effect: "Allow", Action: ["logs:PutResourcePolicy", "logs:DeleteResourcePolicy", "logs:DescribeResourcePolicies"], Resource: "*" },
-            { Sid: "Streams", Effect: "Allow", Action: "kinesis:*", Resource: arn("kinesis", "*") },
-            { Sid: "Firehose", Effect: "Allow", Action: "firehose:*", Resource: arn("firehose", "*") },
+            { Sid: "Streams", Effect: "Allow", Action: "kinesis:*", Resource: arn("kinesis", `stream/${prefix}*`) },
+            // Lambda and Firehose targets are existing functions and delivery streams: the stack only lets EventBridge
+            // invoke a function, so the role may grant that to EventBridge and nobody else.
+            {
+              Sid: "LambdaPermissionsForEventBridge",
+              Effect: "Allow",
+              Action: "lambda:AddPermission",
+              Resource: arn("lambda", "function:*"),
+              Condition: { StringEquals: { "lambda:Principal": EVENTS_PRINCIPAL } },
+            },
             {
               Sid: "LambdaPermissions",
               Effect: "Allow",
-              Action: ["lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy", "lambda:GetFunction"],
+              Action: ["lambda:RemovePermission", "lambda:GetPolicy", "lambda:GetFunction"],
               Resource: arn("lambda", "function:*"),
             },
             { Sid: "Kms", Effect: "Allow", Action: "kms:*", Resource: arn("kms", "*") },
@@ -243,7 +271,7 @@ export class BootstrapStack extends TerraformStack {
               Sid: "Alarms",
               Effect: "Allow",
               Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
-              Resource: arn("cloudwatch", "alarm:*"),
+              Resource: arn("cloudwatch", `alarm:${prefix}*`),
             },
             { Sid: "TargetRoles", Effect: "Allow", Action: IAM_ROLE_MANAGEMENT, Resource: `arn:aws:iam::${accountId}:role/${iamPrefix}*` },
             {
@@ -295,6 +323,10 @@ function validate(props: BootstrapStackProps): void {
     if (key.includes("*") || key.startsWith("/")) fail(`environment "${env.name}": stateKey "${key}" must be a plain object key`);
     if (keys.has(key)) fail(`environment "${env.name}": stateKey "${key}" is used by another environment`);
     keys.add(key);
+    if (env.resourcePrefix !== undefined && env.resourcePrefix.length < 3) fail(`environment "${env.name}": resourcePrefix "${env.resourcePrefix}" is too broad`);
+    if (env.eventSourceSuffix !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(env.eventSourceSuffix)) {
+      fail(`environment "${env.name}": eventSourceSuffix "${env.eventSourceSuffix}" must be 1-64 of [A-Za-z0-9._-]`);
+    }
     if (env.iamRolePrefix !== undefined && env.iamRolePrefix.length < 3) fail(`environment "${env.name}": iamRolePrefix "${env.iamRolePrefix}" is too broad`);
     if (env.secretPrefix !== undefined && env.secretPrefix.length < 3) fail(`environment "${env.name}": secretPrefix "${env.secretPrefix}" is too broad`);
   }

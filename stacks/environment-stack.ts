@@ -34,6 +34,11 @@ export const PROVIDER_PINS = {
 } as const;
 
 /** The state key of an environment unless its config names one. */
+/** Prefix of every AWS resource name of an environment (queues, topics, streams, rules, archive, alarms, roles). */
+export function resourcePrefix(environment: string): string {
+  return `genesys-${environment}`;
+}
+
 export function defaultStateKey(environment: string): string {
   return `${PROJECT}/${environment}.tfstate`;
 }
@@ -47,7 +52,7 @@ export class EnvironmentStack extends TerraformStack {
   constructor(scope: Construct, readonly config: EnvironmentConfig) {
     super(scope, config.name);
     const env = config.name;
-    const prefix = `genesys-${env}`;
+    const prefix = resourcePrefix(env);
     const protect = config.protectFromDestroy;
 
     new S3Backend(this, {

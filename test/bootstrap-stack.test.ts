@@ -1,7 +1,8 @@
 import { App, Testing } from "cdktf";
-import { buildApp } from "../main";
+import { buildApp, buildBootstrapStacks } from "../main";
 import { BootstrapStack, BootstrapStackProps } from "../stacks/bootstrap-stack";
 import { defaultStateKey } from "../stacks/environment-stack";
+import { Synthesized as EnvironmentSynth, synthWith } from "./support/synth";
 
 /** The cdktf jest matchers registered by Testing.setupJest() in test/setup.ts. */
 interface CdktfMatchers {
@@ -216,7 +217,7 @@ describe("BootstrapStack", () => {
     it("apply role manages the services the env stacks use, IAM only under the environment's prefix", () => {
       const apply = policiesOfRole("genesys-eventbridge-dev-apply");
       const actions = apply.filter((s) => s.Effect === "Allow").flatMap((s) => asList(s.Action));
-      for (const a of ["events:*", "sqs:*", "sns:*", "logs:*", "kinesis:*", "firehose:*", "lambda:AddPermission", "kms:*", "secretsmanager:*", "cloudwatch:PutMetricAlarm", "iam:CreateRole", "iam:PassRole"]) {
+      for (const a of ["events:*", "sqs:*", "sns:*", "logs:*", "kinesis:*", "lambda:AddPermission", "kms:*", "secretsmanager:*", "cloudwatch:PutMetricAlarm", "iam:CreateRole", "iam:PassRole"]) {
         expect(actions).toContain(a);
       }
       const iam = apply.filter((s) => asList(s.Action).some((a) => a.startsWith("iam:") && !/^iam:(Get|List)/.test(a)));
@@ -263,7 +264,7 @@ describe("BootstrapStack per-environment region", () => {
   it("scopes the apply role to the environment's region when it differs from the bucket's", () => {
     const { parsed: p } = synth({ environments: [{ name: "dev", region: "eu-west-1" }] });
     const policies = Object.values(p.resource.aws_iam_role_policy).map((x) => String(x.policy)).join("\n");
-    expect(policies).toContain("arn:aws:sqs:eu-west-1:111111111111:*");
+    expect(policies).toContain("arn:aws:sqs:eu-west-1:111111111111:genesys-dev-*");
     expect(policies).not.toContain("arn:aws:sqs:us-east-1");
     expect(() => synth({ environments: [{ name: "dev", region: "moon" }] })).toThrow(/region "moon"/);
   });
@@ -274,5 +275,99 @@ describe("main.ts bootstrap wiring", () => {
     const app = buildApp(Testing.app());
     const names = app.node.children.map((c) => c.node.id);
     expect(names).toEqual(["dev", "staging", "prod", "bootstrap-dev", "bootstrap-staging", "bootstrap-prod"]);
+  });
+});
+
+describe("apply role scope, checked against the synthesized environment stacks", () => {
+  // dev and staging in one account, region and state bucket: the case where scoping matters.
+  const SHARED = { accountId: "111111111111", region: "us-east-1" } as const;
+  const ORG_ID = "5f7c8d9e-0000-4000-8000-000000000001";
+  const envs = ["dev", "staging"].map((name) =>
+    synthWith(name, (input) => ({
+      ...input,
+      aws: { ...input.aws, ...SHARED },
+      stateBackend: { ...input.stateBackend, bucket: "shared-tfstate", region: SHARED.region },
+    })),
+  );
+  const app = Testing.app();
+  buildBootstrapStacks(app, envs.map((e) => e.config));
+  const bootstrap = app.node.children.filter((c): c is BootstrapStack => c instanceof BootstrapStack);
+  const applyPolicy = (env: string): Statement[] => {
+    const stack = bootstrap.find((b) => b.applyRoleArns[env] !== undefined);
+    if (!stack) throw new Error(`no bootstrap stack for ${env}`);
+    const p = JSON.parse(Testing.synth(stack)) as Synthesized;
+    const roleKey = Object.entries(p.resource.aws_iam_role).find(([, r]) => r.name === `genesys-eventbridge-${env}-apply`)?.[0];
+    return Object.values(p.resource.aws_iam_role_policy)
+      .filter((x) => x.role === `\${aws_iam_role.${roleKey}.id}`)
+      .flatMap((x) => policyOf(x.policy));
+  };
+
+  const glob = (pattern: string, value: string): boolean =>
+    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(value);
+  /** Allowed by some Allow statement (conditions left aside), and how: the matching statements. */
+  const allowing = (policy: Statement[], action: string, arn: string): Statement[] =>
+    policy.filter((s) => s.Effect === "Allow" && asList(s.Action).some((a) => glob(a, action)) && asList(s.Resource).some((r) => glob(r, arn)));
+
+  /** Every resource the environment stack manages, as (actions, ARN), with `${type.id.attr}` references resolved. */
+  function managed(s: EnvironmentSynth): Array<{ what: string; actions: string[]; arn: string }> {
+    const res = s.parsed.resource;
+    const resolve = (value: unknown): string =>
+      String(value).replace(/\$\{(data\.)?([a-z0-9_]+)\.([^.}]+)\.([a-z_]+)\}/g, (_m, data: string | undefined, type: string, id: string, attr: string) => {
+        if (data && type === "genesyscloud_organizations_me") return ORG_ID;
+        if (!data && attr === "name") return resolve(res[type]?.[id]?.name);
+        throw new Error(`cannot resolve \${${data ?? ""}${type}.${id}.${attr}} in a resource name`);
+      });
+    const { accountId: acct, region } = SHARED;
+    const arn = (service: string, rest: string) => `arn:aws:${service}:${region}:${acct}:${rest}`;
+    const each = (type: string) => Object.entries(res[type] ?? {});
+    return [
+      ...each("aws_sqs_queue").map(([id, r]) => ({ what: id, actions: ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:SetQueueAttributes"], arn: arn("sqs", resolve(r.name)) })),
+      ...each("aws_sns_topic").map(([id, r]) => ({ what: id, actions: ["sns:CreateTopic", "sns:DeleteTopic", "sns:Subscribe"], arn: arn("sns", resolve(r.name)) })),
+      ...each("aws_kinesis_stream").map(([id, r]) => ({ what: id, actions: ["kinesis:CreateStream", "kinesis:DeleteStream"], arn: arn("kinesis", `stream/${resolve(r.name)}`) })),
+      ...each("aws_cloudwatch_log_group").map(([id, r]) => ({ what: id, actions: ["logs:CreateLogGroup", "logs:DeleteLogGroup"], arn: arn("logs", `log-group:${resolve(r.name)}`) })),
+      ...each("aws_cloudwatch_event_bus").map(([id, r]) => ({ what: id, actions: ["events:CreateEventBus", "events:DeleteEventBus"], arn: arn("events", `event-bus/${resolve(r.name)}`) })),
+      ...each("aws_cloudwatch_event_rule").map(([id, r]) => ({
+        what: id,
+        actions: ["events:PutRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets"],
+        arn: arn("events", `rule/${resolve(r.event_bus_name)}/${resolve(r.name)}`),
+      })),
+      ...each("aws_cloudwatch_event_archive").map(([id, r]) => ({ what: id, actions: ["events:CreateArchive", "events:DeleteArchive"], arn: arn("events", `archive/${resolve(r.name)}`) })),
+      ...each("aws_cloudwatch_metric_alarm").map(([id, r]) => ({ what: id, actions: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"], arn: arn("cloudwatch", `alarm:${resolve(r.alarm_name)}`) })),
+      ...each("aws_iam_role").map(([id, r]) => ({ what: id, actions: ["iam:CreateRole", "iam:DeleteRole", "iam:PutRolePolicy", "iam:PassRole"], arn: `arn:aws:iam::${acct}:role/${resolve(r.name)}` })),
+      // Secrets Manager appends six random characters to a secret's ARN.
+      ...each("aws_secretsmanager_secret").map(([id, r]) => ({ what: id, actions: ["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:PutSecretValue"], arn: arn("secretsmanager", `secret:${resolve(r.name)}-AbC123`) })),
+    ];
+  }
+
+  it("finds every kind of resource the stacks create (the check below covers them all)", () => {
+    const kinds = new Set(managed(envs[0]).map((m) => m.actions[0].split(":")[0]));
+    expect([...kinds].sort()).toEqual(["cloudwatch", "events", "iam", "kinesis", "logs", "secretsmanager", "sns", "sqs"]);
+  });
+
+  it.each(["dev", "staging"])("the apply role of %s may manage each of its own resources and none of the other environment's", (name) => {
+    const own = envs.find((e) => e.config.name === name) as EnvironmentSynth;
+    const other = envs.find((e) => e.config.name !== name) as EnvironmentSynth;
+    const policy = applyPolicy(own.config.name);
+    const missing: string[] = [];
+    for (const m of managed(own)) for (const action of m.actions) if (allowing(policy, action, m.arn).length === 0) missing.push(`${action} ${m.arn}`);
+    expect(missing).toEqual([]);
+    const leaks: string[] = [];
+    for (const m of managed(other)) {
+      for (const action of m.actions) for (const s of allowing(policy, action, m.arn)) leaks.push(`${action} ${m.arn} (statement ${s.Sid})`);
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it("may give a Lambda target's function to EventBridge only", () => {
+    const policy = applyPolicy("dev");
+    const grant = policy.filter((s) => asList(s.Action).includes("lambda:AddPermission"));
+    expect(grant).toHaveLength(1);
+    expect(grant[0].Condition).toEqual({ StringEquals: { "lambda:Principal": "events.amazonaws.com" } });
+    const permissions = Object.values(envs[0].parsed.resource.aws_lambda_permission ?? {});
+    expect(permissions.length).toBeGreaterThan(0);
+    for (const p of permissions) {
+      expect(p.principal).toBe("events.amazonaws.com");
+      expect(asList(grant[0].Resource).some((r) => glob(r, String(p.function_name)))).toBe(true);
+    }
   });
 });

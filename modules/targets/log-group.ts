@@ -10,6 +10,9 @@ export interface LogGroupTargetProps extends TargetBaseProps {
   readonly preventDestroy?: boolean;
 }
 
+/** Path of the log groups this target creates (the bootstrap's apply role is scoped to it). */
+export const LOG_GROUP_PATH = "/aws/events/genesys/";
+
 /**
  * Delivers events to a KMS-encrypted CloudWatch log group `/aws/events/genesys/<env>-<rule>-<target>`.
  * EventBridge writes through a CloudWatch Logs resource policy limited to that log group and that rule.
@@ -23,7 +26,7 @@ export class LogGroupTarget extends TargetBase {
 
   bind(ctx: RuleTargetContext): RuleTargetConfig {
     const group = new CloudwatchLogGroup(ctx.scope, "log-group", {
-      name: `/aws/events/genesys/${ctx.resourceName}`,
+      name: `${LOG_GROUP_PATH}${ctx.resourceName}`,
       retentionInDays: this.props.retentionDays,
       kmsKeyId: ctx.keyArn,
       lifecycle: { preventDestroy: this.props.preventDestroy ?? false },

@@ -416,3 +416,24 @@ describe("common rules fail on broken copies", () => {
     expect(out).toMatch(/apply-prod .*may print secret variable GENESYSCLOUD_OAUTHCLIENT_SECRET/);
   });
 });
+
+describe("dependabot.yml", () => {
+  const config = parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as {
+    version: number;
+    updates: Array<{ "package-ecosystem": string; directory?: string; directories?: string[]; schedule: { interval: string } }>;
+  };
+  const dirsOf = (ecosystem: string): string[] =>
+    config.updates.filter((u) => u["package-ecosystem"] === ecosystem).flatMap((u) => u.directories ?? (u.directory ? [u.directory] : []));
+
+  it("updates the pins of every workflow and local action, and the npm dependencies, weekly", () => {
+    expect(config.version).toBe(2);
+    const actionDirs = fs
+      .readdirSync(path.join(ROOT, ".github", "actions"))
+      .filter((d) => /uses: \S+@[0-9a-f]{40}/.test(fs.readFileSync(path.join(ROOT, ".github", "actions", d, "action.yml"), "utf8")))
+      .map((d) => `/.github/actions/${d}`);
+    expect(actionDirs.length).toBeGreaterThan(0);
+    expect(dirsOf("github-actions").sort()).toEqual(["/", ...actionDirs].sort());
+    expect(dirsOf("npm")).toEqual(["/"]);
+    for (const u of config.updates) expect(u.schedule.interval).toBe("weekly");
+  });
+});

@@ -303,7 +303,7 @@ export async function main(argv: readonly string[], deps: RotateDeps = {}): Prom
       dryRun: args["dry-run"],
       bootstrapOnly: args["bootstrap-only"],
       runId: args["run-id"] ?? (env.GITHUB_RUN_ID?.trim() || undefined),
-      minAgeMs: args["min-age-days"] * 24 * 60 * 60 * 1000,
+      minAgeDays: args["min-age-days"],
       now,
       sleep,
       log: (line) => stderr(`rotate: ${line}\n`),

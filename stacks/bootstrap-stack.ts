@@ -4,6 +4,8 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, GithubOidcRole } from "../modules/github-oidc-role";
 import { EVENTS_PRINCIPAL, PolicyStatement } from "../modules/policy";
+import { PARTNER_SOURCE_PREFIX } from "../modules/event-bus";
+import { secretPrefix } from "../modules/genesys/service-client";
 import { StateBucket } from "../modules/state-bucket";
 import { LOG_GROUP_PATH } from "../modules/targets/log-group";
 import { defaultStateKey, PROJECT, PROVIDER_PINS, resourcePrefix } from "./environment-stack";
@@ -27,7 +29,7 @@ export interface BootstrapEnvironment {
   readonly resourcePrefix?: string;
   /**
    * The environment's `integration.eventSourceSuffix`: the apply role may only manage the partner bus of that
-   * suffix and the rules on it. @default any Genesys partner bus (`aws.partner/genesys.com/cloud/*`)
+   * suffix and the rules on it. @default any Genesys partner bus of the account and region
    */
   readonly eventSourceSuffix?: string;
   /**
@@ -184,8 +186,8 @@ export class BootstrapStack extends TerraformStack {
       const key = env.stateKey ?? defaultStateKey(env.name);
       const prefix = env.resourcePrefix ?? `${resourcePrefix(env.name)}-`;
       const iamPrefix = env.iamRolePrefix ?? prefix;
-      const partnerBus = `aws.partner/genesys.com/cloud/*${env.eventSourceSuffix === undefined ? "" : `/${env.eventSourceSuffix}`}`;
-      const secretPrefix = env.secretPrefix ?? `genesys/${env.name}/`;
+      const partnerBus = `${PARTNER_SOURCE_PREFIX}/*/${env.eventSourceSuffix ?? "*"}`;
+      const secrets = env.secretPrefix ?? secretPrefix(env.name);
       const stateAccess = (write: boolean): PolicyStatement[] => {
         const statements: PolicyStatement[] = [
           { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
@@ -265,7 +267,7 @@ export class BootstrapStack extends TerraformStack {
             },
             { Sid: "Kms", Effect: "Allow", Action: "kms:*", Resource: arn("kms", "*") },
             { Sid: "KmsCreate", Effect: "Allow", Action: ["kms:CreateKey", "kms:ListKeys", "kms:ListAliases"], Resource: "*" },
-            { Sid: "Secrets", Effect: "Allow", Action: "secretsmanager:*", Resource: arn("secretsmanager", `secret:${secretPrefix}*`) },
+            { Sid: "Secrets", Effect: "Allow", Action: "secretsmanager:*", Resource: arn("secretsmanager", `secret:${secrets}*`) },
             { Sid: "SecretsAccountLevel", Effect: "Allow", Action: ["secretsmanager:GetRandomPassword", "secretsmanager:ListSecrets"], Resource: "*" },
             {
               Sid: "Alarms",

@@ -3,6 +3,11 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { AuthRole } from "../../.gen/providers/genesyscloud/auth-role";
 import { OauthClient } from "../../.gen/providers/genesyscloud/oauth-client";
 
+/** Name prefix of an environment's service secrets, `genesys/<env>/` (the bootstrap's apply role is scoped to it). */
+export function secretPrefix(environment: string): string {
+  return `genesys/${environment}/`;
+}
+
 export interface PermissionPolicy {
   readonly domain: string;
   readonly entityName: string;
@@ -83,7 +88,7 @@ export class GenesysServiceClient extends Construct {
     });
 
     const secret = new SecretsmanagerSecret(this, "secret", {
-      name: `genesys/${props.environment}/${props.serviceName}`,
+      name: `${secretPrefix(props.environment)}${props.serviceName}`,
       description: `Active Genesys OAuth credential of the ${props.serviceName} service; written only by the rotation job (read label AWSCURRENT)`,
       kmsKeyId: props.keyArn,
       recoveryWindowInDays: 30,

@@ -114,7 +114,7 @@ export interface RotationContext {
    * A service whose AWSCURRENT was rotated less than this long ago is skipped: a new rotation would reset the
    * client that was active before it, which consumers may still hold. 0 (or unset) rotates regardless.
    */
-  readonly minAgeMs?: number;
+  readonly minAgeDays?: number;
   readonly now: () => Date;
   readonly sleep: (ms: number) => Promise<void>;
   /** Progress and warnings (already redacted by the caller's writer). */
@@ -247,14 +247,11 @@ class ServiceRotation {
         stages.current !== undefined
           ? "has a credential (AWSCURRENT); --bootstrap-only leaves it for the monthly rotation"
           : "has an unfinished rotation (AWSPENDING); --bootstrap-only leaves it: run the rotation to resume it";
-      this.audit("skip", "skipped", 0, 0, current?.value.clientId, current?.versionId, message);
-      return this.result("skipped", { message, clientId: current?.value.clientId, versionId: current?.versionId });
+      return this.skipped(message, current);
     }
 
     if (this.ctx.runId && current && this.isFromThisRun(current.versionId) && stages.pending === undefined) {
-      const message = `already rotated in run ${this.ctx.runId} (AWSCURRENT is version ${current.versionId}); nothing to do`;
-      this.audit("skip", "skipped", 0, 0, current.value.clientId, current.versionId, message);
-      return this.result("skipped", { message, clientId: current.value.clientId, versionId: current.versionId });
+      return this.skipped(`already rotated in run ${this.ctx.runId} (AWSCURRENT is version ${current.versionId}); nothing to do`, current);
     }
 
     // Interrupted inside finishSecret: AWSCURRENT already moved, only the AWSPENDING label is left.
@@ -279,12 +276,8 @@ class ServiceRotation {
       if (resumed) return resumed;
     }
 
-    const tooRecent = current ? this.rotatedTooRecently(current) : undefined;
-    if (current && tooRecent) {
-      this.audit("skip", "skipped", 0, 0, current.value.clientId, current.versionId, tooRecent);
-      this.ctx.log(`${target.name}: ${tooRecent}.`);
-      return this.result("skipped", { message: tooRecent, clientId: current.value.clientId, versionId: current.versionId });
-    }
+    const tooRecent = current && this.rotatedTooRecently(current);
+    if (tooRecent) return this.skipped(tooRecent, current);
 
     // Which client to regenerate.
     let targetId: string;
@@ -427,7 +420,7 @@ class ServiceRotation {
 
   /** Why the active credential is too young to rotate, or undefined when it may be rotated. */
   private rotatedTooRecently(current: SecretVersion): string | undefined {
-    const minAgeMs = this.ctx.minAgeMs ?? 0;
+    const minAgeMs = (this.ctx.minAgeDays ?? 0) * DAY_MS;
     if (minAgeMs <= 0) return undefined;
     const rotatedAt = Date.parse(current.value.rotatedAt);
     if (Number.isNaN(rotatedAt)) {
@@ -474,6 +467,14 @@ class ServiceRotation {
   }
 
   // ------------------------------------------------------------------------------------ results and audit
+
+  /** Leaves the service as it is: an audit line `skip`, a log line, and a "skipped" result. */
+  private skipped(message: string, current: SecretVersion | undefined): ServiceResult {
+    const clientId = current?.value.clientId;
+    this.audit("skip", "skipped", 0, 0, clientId, current?.versionId, message);
+    this.ctx.log(`${this.target.name}: ${message}.`);
+    return this.result("skipped", { message, clientId, versionId: current?.versionId });
+  }
 
   private planned(clientId: string, message: string): ServiceResult {
     this.audit("plan", "planned", 0, 0, clientId, undefined, message);

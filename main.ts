@@ -14,10 +14,19 @@ export function buildBootstrapStacks(app: App, environments: EnvironmentConfig[]
   const accountsWithOidcProvider = new Set<string>();
   for (const group of groupByAccountAndBucket(environments)) {
     const [first] = group;
+    const stateKmsKeyArn = first.stateBackend.kmsKeyId;
+    const otherKey = group.find((e) => e.stateBackend.kmsKeyId !== stateKmsKeyArn);
+    if (otherKey) {
+      throw new Error(
+        `environments "${first.name}" and "${otherKey.name}" share state bucket ${first.stateBackend.bucket} but not stateBackend.kmsKeyId ` +
+          `(${stateKmsKeyArn ?? "none"} vs ${otherKey.stateBackend.kmsKeyId ?? "none"}): use one key per bucket, or separate buckets`,
+      );
+    }
     new BootstrapStack(app, `bootstrap-${first.name}`, {
       accountId: first.aws.accountId,
       region: first.stateBackend.region,
       stateBucket: first.stateBackend.bucket,
+      stateKmsKeyArn,
       repository: GITHUB_REPOSITORY,
       createOidcProvider: !accountsWithOidcProvider.has(first.aws.accountId),
       environments: group.map((e) => ({

@@ -39,7 +39,7 @@ const retryPolicy = z
   .strict();
 
 const awsArn = (service: string) =>
-  z.string().regex(new RegExp(`^arn:aws(-us-gov|-cn)?:${service}:[a-z0-9-]+:\\d{12}:.+$`), `must be an ${service} ARN`);
+  z.string().regex(new RegExp(`^arn:aws(-us-gov|-cn)?:${service}:[a-z0-9-]+:\\d{12}:.+$`), `must be an AWS ${service} ARN (arn:aws:${service}:<region>:<account id>:…)`);
 
 const targetBase = {
   /** Unique within the rule; used in resource names and outputs. */
@@ -206,7 +206,7 @@ export const environmentSchema = z
         key: z.string().min(1).optional(),
         region: z.enum(AWS_REGIONS),
         /** A KMS key (ARN) for state encryption; default: the bucket's encryption (SSE-S3). */
-        kmsKeyId: z.string().optional(),
+        kmsKeyId: awsArn("kms").optional(),
       })
       .strict(),
     tags: z.record(tagKey, z.string().max(256)).default({}),

@@ -33,12 +33,12 @@ export const PROVIDER_PINS = {
   genesyscloud: { source: "mypurecloud/genesyscloud", version: "~> 1.84" },
 } as const;
 
-/** The state key of an environment unless its config names one. */
 /** Prefix of every AWS resource name of an environment (queues, topics, streams, rules, archive, alarms, roles). */
 export function resourcePrefix(environment: string): string {
   return `genesys-${environment}`;
 }
 
+/** The state key of an environment unless its config names one. */
 export function defaultStateKey(environment: string): string {
   return `${PROJECT}/${environment}.tfstate`;
 }

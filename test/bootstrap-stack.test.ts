@@ -1,6 +1,7 @@
 import { App, Testing } from "cdktf";
 import { buildApp, buildBootstrapStacks } from "../main";
 import { BootstrapStack, BootstrapStackProps } from "../stacks/bootstrap-stack";
+import { loadEnvironment } from "../environments";
 import { defaultStateKey } from "../stacks/environment-stack";
 import { Synthesized as EnvironmentSynth, synthWith } from "./support/synth";
 
@@ -271,6 +272,28 @@ describe("BootstrapStack per-environment region", () => {
 });
 
 describe("main.ts bootstrap wiring", () => {
+  const STATE_KEY = "arn:aws:kms:us-east-1:111111111111:key/0b5e7c1a-0000-4000-8000-000000000001";
+  const withStateKey = (name: string, kmsKeyId: string | undefined) => {
+    const config = loadEnvironment(name);
+    return { ...config, aws: { ...config.aws, accountId: "111111111111" }, stateBackend: { ...config.stateBackend, bucket: "shared-tfstate", kmsKeyId } };
+  };
+
+  it("gives the state roles the environments' state KMS key", () => {
+    const app = Testing.app();
+    buildBootstrapStacks(app, [withStateKey("dev", STATE_KEY), withStateKey("staging", STATE_KEY)]);
+    const stack = app.node.children.find((c): c is BootstrapStack => c instanceof BootstrapStack) as BootstrapStack;
+    const policies = Object.values((JSON.parse(Testing.synth(stack)) as Synthesized).resource.aws_iam_role_policy).flatMap((p) => policyOf(p.policy));
+    const kms = policies.filter((s) => s.Sid === "StateKms");
+    expect(kms).toHaveLength(4); // plan and apply role of dev and staging
+    for (const s of kms) expect(s.Resource).toBe(STATE_KEY);
+  });
+
+  it("refuses environments that share a state bucket with different state keys", () => {
+    expect(() => buildBootstrapStacks(Testing.app(), [withStateKey("dev", STATE_KEY), withStateKey("staging", undefined)])).toThrow(
+      /"dev" and "staging" share state bucket shared-tfstate but not stateBackend.kmsKeyId .*use one key per bucket/,
+    );
+  });
+
   it("adds one bootstrap stack per account and state bucket after the environment stacks", () => {
     const app = buildApp(Testing.app());
     const names = app.node.children.map((c) => c.node.id);
@@ -292,10 +315,12 @@ describe("apply role scope, checked against the synthesized environment stacks",
   const app = Testing.app();
   buildBootstrapStacks(app, envs.map((e) => e.config));
   const bootstrap = app.node.children.filter((c): c is BootstrapStack => c instanceof BootstrapStack);
+  const synthesized = new Map<BootstrapStack, Synthesized>();
   const applyPolicy = (env: string): Statement[] => {
     const stack = bootstrap.find((b) => b.applyRoleArns[env] !== undefined);
     if (!stack) throw new Error(`no bootstrap stack for ${env}`);
-    const p = JSON.parse(Testing.synth(stack)) as Synthesized;
+    if (!synthesized.has(stack)) synthesized.set(stack, JSON.parse(Testing.synth(stack)) as Synthesized);
+    const p = synthesized.get(stack) as Synthesized;
     const roleKey = Object.entries(p.resource.aws_iam_role).find(([, r]) => r.name === `genesys-eventbridge-${env}-apply`)?.[0];
     return Object.values(p.resource.aws_iam_role_policy)
       .filter((x) => x.role === `\${aws_iam_role.${roleKey}.id}`)

@@ -43,6 +43,11 @@ describe("construct validation names the construct, the bad value and what is al
       /maximumEventAgeSeconds 59 must be 60-86400/,
     ],
     ["a DLQ name over 80 characters", () => new GenesysEventRule(stack(), "r", ruleProps({ ruleName: "r".repeat(64), targets: [new SnsTopicTarget({ name: "t".repeat(20) })] })), /queueName "r{64}-t{20}-dlq" must be 1-80 characters/],
+    [
+      "a Kinesis delivery role name over IAM's 64 characters (no silent cut that could collide)",
+      () => new GenesysEventRule(stack(), "r", ruleProps({ ruleName: "r".repeat(40), targets: [new KinesisStreamTarget({ name: "t".repeat(20) })] })),
+      /delivery role name "r{40}-t{20}-delivery" is 70 characters, over IAM's 64/,
+    ],
     ["a Lambda target with a non-Lambda ARN", () => new LambdaFunctionTarget({ name: "l", functionArn: "arn:aws:sqs:us-east-1:111111111111:q" }), /functionArn "arn:aws:sqs:.*" must be a Lambda function ARN/],
     ["a Firehose target with a bad ARN", () => new FirehoseTarget({ name: "f", deliveryStreamArn: "lake" }), /deliveryStreamArn "lake" must be a Firehose delivery stream ARN/],
     ["a Kinesis partition key that is not JSONPath", () => new KinesisStreamTarget({ name: "k", partitionKeyPath: "id" }), /partitionKeyPath "id" must be a JSONPath/],

@@ -7,8 +7,13 @@ import { RuleTargetContext } from "./target";
  * `resourceArn` and nothing else (Kinesis and Firehose targets deliver through a role).
  */
 export function deliveryRole(ctx: RuleTargetContext, actions: string[], resourceArn: string): IamRole {
+  const name = `${ctx.resourceName}-delivery`;
+  if (name.length > 64) {
+    // Cutting it would let two targets of one rule end up with the same role name, which fails only at apply.
+    throw new Error(`delivery role name "${name}" is ${name.length} characters, over IAM's 64: shorten the rule or target name`);
+  }
   return new IamRole(ctx.scope, "delivery-role", {
-    name: `${ctx.resourceName}-delivery`.slice(0, 64),
+    name,
     description: `EventBridge delivers rule ${ctx.resourceName}'s events`,
     assumeRolePolicy: policyDocument({
       Effect: "Allow",

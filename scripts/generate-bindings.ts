@@ -5,8 +5,16 @@ import { generateBindings, REPO_ROOT } from "./bindings";
 
 async function main(): Promise<void> {
   const outDir = path.join(REPO_ROOT, ".gen");
-  fs.rmSync(path.join(outDir, "providers"), { recursive: true, force: true });
-  const providers = await generateBindings(outDir);
+  // Generate beside .gen and swap it in only when generation succeeded: a bad schema leaves .gen as it was.
+  const staging = fs.mkdtempSync(path.join(REPO_ROOT, ".gen-new-"));
+  let providers: string[];
+  try {
+    providers = await generateBindings(staging);
+    fs.rmSync(outDir, { recursive: true, force: true });
+    fs.renameSync(staging, outDir);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
   process.stdout.write(`generated bindings for ${providers.join(", ")} into ${path.relative(process.cwd(), outDir) || "."}\n`);
 }
 

@@ -8,9 +8,8 @@
  * The logic lives in scripts/lib/plan-guard.ts; this file is only argument parsing and I/O.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import yargs from "yargs";
-import { parseCommandLine, ParseOutcome } from "./lib/cli";
+import { OutputFileError, parseCommandLine, ParseOutcome, writeOutputFile } from "./lib/cli";
 import { evaluatePlan, normalizeAllowances, parsePlan, PlanInputError, PROTECTED_RESOURCE_TYPES, renderMarkdown, renderText } from "./lib/plan-guard";
 
 export const EXIT_OK = 0;
@@ -33,10 +32,7 @@ export const processIo: PlanGuardIo = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   readFile: (file) => fs.readFileSync(file, "utf8"),
-  writeFile: (file, text) => {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    fs.writeFileSync(file, text, "utf8");
-  },
+  writeFile: writeOutputFile,
   githubAnnotations: process.env.GITHUB_ACTIONS === "true",
 };
 
@@ -97,7 +93,7 @@ export async function main(argv: readonly string[], io: PlanGuardIo = processIo)
     }
     return EXIT_OK;
   } catch (err) {
-    if (err instanceof PlanInputError) {
+    if (err instanceof PlanInputError || err instanceof OutputFileError) {
       io.stderr(`plan-guard: bad input: ${err.message}\n`);
       if (io.githubAnnotations) io.stdout(`::error title=plan-guard::bad input: ${err.message.replace(/\r?\n/g, " ")}\n`);
       return EXIT_BAD_INPUT;

@@ -10,14 +10,12 @@
  * Read-only, except the canary's description change of the smoke client, which is always restored.
  * The checks live in scripts/lib/smoke/; this file is argument parsing, wiring and I/O. See docs/smoke-tests.md.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import yargs from "yargs";
-import { parseCommandLine, ParseOutcome } from "./lib/cli";
+import { OutputFileError, parseCommandLine, ParseOutcome, writeOutputFile } from "./lib/cli";
 import { ENVIRONMENT_NAMES, EnvironmentConfig, loadEnvironment } from "../environments";
 import { DEFAULT_TIMEOUT_MS, GenesysClient, GenesysGateway, Redactor, RetryPolicy, safeErrorMessage } from "./lib/genesys-client";
 import { realSleep } from "./lib/retry";
@@ -141,11 +139,6 @@ function parseArgs(rawArgv: readonly string[], stdout: (t: string) => void, stde
   return { kind: "run", args };
 }
 
-function defaultWriteFile(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, text, "utf8");
-}
-
 function defaultAwsClients(environment: EnvironmentConfig): SmokeAwsClients {
   const region = environment.aws.region;
   return {
@@ -164,7 +157,7 @@ function progressLine(result: SmokeResult): string {
 export async function main(argv: readonly string[], deps: SmokeDeps = {}): Promise<number> {
   const stdout = deps.stdout ?? ((t: string) => void process.stdout.write(t));
   const stderr = deps.stderr ?? ((t: string) => void process.stderr.write(t));
-  const writeFile = deps.writeFile ?? defaultWriteFile;
+  const writeFile = deps.writeFile ?? writeOutputFile;
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? realSleep;
   const redactor = new Redactor();
@@ -248,6 +241,10 @@ export async function main(argv: readonly string[], deps: SmokeDeps = {}): Promi
     if (args.junit) writeFile(args.junit, renderJUnit(report, redactor));
     return report.ok ? EXIT_OK : EXIT_FAILED;
   } catch (err) {
+    if (err instanceof OutputFileError) {
+      stderr(`smoke: ${redactor.redact(err.message)}\n`);
+      return EXIT_BAD_INPUT;
+    }
     stderr(`smoke: internal error: ${safeErrorMessage(err, redactor)}\n`);
     return EXIT_ERROR;
   }

@@ -274,4 +274,12 @@ describe("main (CLI end to end, in process)", () => {
     expect(fs.readFileSync(md, "utf8")).toContain("`aws_sqs_queue.dlq`");
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  it("reports a summary file it cannot write as bad input naming the file (exit 3), not a crash", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-guard-"));
+    const io = captureIo({ writeFile: processIo.writeFile });
+    expect(await main(["--plan", fixture("update-in-place.json"), "--summary-md", dir], io)).toBe(EXIT_BAD_INPUT);
+    expect(io.err).toBe(`plan-guard: bad input: cannot write ${dir} (EISDIR): pass a file path in a writable folder\n`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });

@@ -1,4 +1,6 @@
 /** What every yargs CLI here shares: how a command line becomes "run with these arguments" or "exit with code". */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Argv } from "yargs";
 
 export type ParseOutcome<A> = { kind: "run"; args: A } | { kind: "exit"; code: number };
@@ -40,4 +42,18 @@ export function parseCommandLine<A>(
       }
     });
   return outcome;
+}
+
+/** An output file (report, summary) that could not be written: bad input, not a bug. */
+export class OutputFileError extends Error {}
+
+/** Writes an output file, creating its folder; a failure says which file and why. */
+export function writeOutputFile(file: string, text: string): void {
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, text, "utf8");
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+    throw new OutputFileError(`cannot write ${file} (${reason}): pass a file path in a writable folder`);
+  }
 }

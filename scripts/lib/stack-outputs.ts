@@ -79,7 +79,7 @@ export function unwrapOutputs(raw: unknown, environment: string): Record<string,
  */
 export function loadStackOutputs(environment: string, file = defaultOutputsPath(environment)): StackOutputs {
   const howTo =
-    `Write it after apply with: terraform -chdir=cdktf.out/stacks/${environment} output -json > ${path.relative(process.cwd(), file) || file}` +
+    `Write it after apply with: mkdir -p ${path.relative(process.cwd(), path.dirname(file)) || "."} && terraform -chdir=cdktf.out/stacks/${environment} output -json > ${path.relative(process.cwd(), file) || file}` +
     ` (or pass --outputs FILE).`;
   if (!fs.existsSync(file)) {
     throw new Error(`No stack outputs for environment "${environment}": ${file} does not exist. ${howTo}`);

@@ -70,3 +70,23 @@ export const AWS_REGIONS = [
 ] as const;
 
 export type AwsRegion = (typeof AWS_REGIONS)[number];
+
+/** AWS partitions this project can deploy to; the first field of every ARN. */
+export type AwsPartition = "aws" | "aws-us-gov" | "aws-cn";
+
+/**
+ * The partition of an AWS region: GovCloud regions (`us-gov-*`) are `aws-us-gov`, China regions (`cn-*`) are
+ * `aws-cn`, every other region is `aws`. See "Amazon Resource Names (ARNs)", IAM User Guide
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html): "partition … aws - AWS Regions,
+ * aws-cn - China Regions, aws-us-gov - AWS GovCloud (US) Regions". Build every ARN from this, never `arn:aws:`.
+ */
+export function partitionOf(region: string): AwsPartition {
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("cn-")) return "aws-cn";
+  return "aws";
+}
+
+/** The DNS suffix of service endpoints and service principals' hosts in a partition (`amazonaws.com`, …). */
+export function dnsSuffixOf(partition: AwsPartition): string {
+  return partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+}

@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import yargs from "yargs";
 import { OutputFileError, parseCommandLine, ParseOutcome, writeOutputFile } from "./lib/cli";
-import { evaluatePlan, normalizeAllowances, parsePlan, PlanInputError, PROTECTED_RESOURCE_TYPES, renderMarkdown, renderText } from "./lib/plan-guard";
+import { evaluatePlan, normalizeAllowances, parsePlan, PlanInputError, PROTECTED_RESOURCE_TYPES, renderMarkdown, renderText } from "./lib/plan-guard/guard";
 
 export const EXIT_OK = 0;
 /** Unexpected internal failure. */

@@ -13,7 +13,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import yargs from "yargs";
 import { parseCommandLine, ParseOutcome } from "./lib/cli";
 import { loadEnvironment } from "../environments";
-import { GenesysClient, Redactor, RetryPolicy, safeErrorMessage } from "./lib/genesys-client";
+import { GenesysClient, Redactor, RetryPolicy, safeErrorMessage } from "./lib/genesys/client";
 import { realSleep } from "./lib/retry";
 import {
   AuditEntry,
@@ -28,7 +28,7 @@ import {
   ServiceTarget,
   authenticateRotator,
   rotateService,
-} from "./lib/rotation";
+} from "./lib/rotation/rotation";
 import {
   EXIT_CODES_HELP,
   EXIT_FAILED_UNCHANGED,
@@ -40,11 +40,11 @@ import {
   outcomeText,
   renderRecovery,
   renderTable,
-} from "./lib/rotation-report";
-import { SecretStore } from "./lib/secret-store";
-import { StackOutputs, defaultOutputsPath, loadStackOutputs } from "./lib/stack-outputs";
+} from "./lib/rotation/report";
+import { SecretStore } from "./lib/aws/secret-store";
+import { StackOutputs, defaultOutputsPath, loadStackOutputs } from "./lib/aws/stack-outputs";
 
-export * from "./lib/rotation-report";
+export * from "./lib/rotation/report";
 
 const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export const DEFAULT_AUDIT_LOG = "rotation-audit.jsonl";

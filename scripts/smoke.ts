@@ -17,7 +17,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import yargs from "yargs";
 import { OutputFileError, parseCommandLine, ParseOutcome, writeOutputFile } from "./lib/cli";
 import { ENVIRONMENT_NAMES, EnvironmentConfig, loadEnvironment } from "../environments";
-import { DEFAULT_TIMEOUT_MS, GenesysClient, GenesysGateway, Redactor, RetryPolicy, safeErrorMessage } from "./lib/genesys-client";
+import { DEFAULT_TIMEOUT_MS, GenesysClient, GenesysGateway, Redactor, RetryPolicy, safeErrorMessage } from "./lib/genesys/client";
 import { realSleep } from "./lib/retry";
 import { canaryCase } from "./lib/smoke/canary";
 import { awsCases } from "./lib/smoke/checks-aws";
@@ -27,7 +27,7 @@ import { CredentialReader } from "./lib/smoke/credentials";
 import { buildReport, renderJson, renderJUnit, renderTable } from "./lib/smoke/report";
 import { matchesOnly, runCases } from "./lib/smoke/runner";
 import { SmokeResult } from "./lib/smoke/types";
-import { loadStackOutputs, StackOutputs } from "./lib/stack-outputs";
+import { loadStackOutputs, StackOutputs } from "./lib/aws/stack-outputs";
 
 export const EXIT_OK = 0;
 /** At least one check failed. */

@@ -13,11 +13,11 @@ import {
   createGenesysClient,
   gatewayFromEnv,
   safeErrorMessage,
-} from "../scripts/lib/genesys-client";
+} from "../scripts/lib/genesys/client";
 import { REDACTED } from "../scripts/lib/redact";
 import { FakeGenesysServer } from "./support/fake-genesys-server";
 import { GENESYS_REGIONS } from "../environments/regions";
-import { regionEnvironment } from "../scripts/lib/genesys-regions";
+import { regionEnvironment } from "../scripts/lib/genesys/regions";
 
 const ROTATOR_ID = "3c9b1f4e-rotator";
 const ROTATOR_SECRET = "rotator-secret-Zq8vW3kL0pX9yT2mN5bC7dF1gH4jK6sA";

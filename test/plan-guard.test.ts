@@ -11,7 +11,7 @@ import {
   PROTECTED_RESOURCE_TYPES,
   renderMarkdown,
   renderText,
-} from "../scripts/lib/plan-guard";
+} from "../scripts/lib/plan-guard/guard";
 import { EXIT_BAD_INPUT, EXIT_BLOCKED, EXIT_OK, main, PlanGuardIo, processIo } from "../scripts/plan-guard";
 
 const FIXTURES = path.join(__dirname, "fixtures", "plans");

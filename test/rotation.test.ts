@@ -5,14 +5,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironment } from "../environments";
-import { GenesysClient } from "../scripts/lib/genesys-client";
-import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, readCurrentCredential } from "../scripts/lib/secret-store";
-import type { RotationStep } from "../scripts/lib/rotation";
+import { GenesysClient } from "../scripts/lib/genesys/client";
+import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, readCurrentCredential } from "../scripts/lib/aws/secret-store";
+import type { RotationStep } from "../scripts/lib/rotation/rotation";
 import { RotateDeps, RotationConfig, RotationReport, main } from "../scripts/rotate";
 import { FakeGenesysServer, FakeGenesysSeed } from "./support/fake-genesys-server";
 import { SecretsManagerFake } from "./support/secrets-manager-fake";
 import { buildStackOutputs, writeOutputsFile } from "./support/stack-outputs-fixture";
-import type { StackOutputs } from "../scripts/lib/stack-outputs";
+import type { StackOutputs } from "../scripts/lib/aws/stack-outputs";
 
 const ENV = "dev";
 const REGION = loadEnvironment(ENV).genesys.region;

@@ -31,7 +31,7 @@ import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand,
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { EnvironmentConfig, loadEnvironment } from "../../environments";
 import { expectedPattern } from "../../scripts/lib/smoke/checks-aws";
-import type { StackOutputs } from "../../scripts/lib/stack-outputs";
+import type { StackOutputs } from "../../scripts/lib/aws/stack-outputs";
 import type { SmokeDeps } from "../../scripts/smoke";
 import { eventBridgeEnvelope } from "./eventbridge-envelope";
 import { FakeGenesysServer } from "./fake-genesys-server";

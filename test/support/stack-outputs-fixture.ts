@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { loadEnvironment } from "../../environments";
-import type { StackOutputs } from "../../scripts/lib/stack-outputs";
+import type { StackOutputs } from "../../scripts/lib/aws/stack-outputs";
 
 export const FAKE_ORG_ID = "0b1e6c9e-5d0a-4c44-9a57-7f3e2d1c0b9a";
 

@@ -15,7 +15,7 @@
 import { randomBytes } from "node:crypto";
 import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import type { GenesysClient, OAuthClient, OAuthClientRequest } from "../genesys-client";
+import type { GenesysClient, OAuthClient, OAuthClientRequest } from "../genesys/client";
 import { safeErrorMessage } from "../redact";
 import { SmokeContext, SmokeSession, SMOKE_SERVICE } from "./context";
 import { tokenCaseId } from "./checks-genesys";

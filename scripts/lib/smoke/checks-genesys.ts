@@ -3,7 +3,7 @@
  * services' OAuth clients and their roles.
  */
 import { GenesysEventBridgeIntegration, EVENTBRIDGE_INTEGRATION_TYPE } from "../../../modules/genesys/eventbridge-integration";
-import type { DomainOrganizationRole, OAuthClient } from "../genesys-client";
+import type { DomainOrganizationRole, OAuthClient } from "../genesys/client";
 import { SMOKE_SERVICE, SmokeContext, SmokeSession } from "./context";
 import { CheckFailed, Problems, SmokeCase } from "./types";
 

@@ -3,8 +3,8 @@
  * reader, and the Genesys session of the `smoke-tests` service client (logged in once, on first use).
  */
 import type { EnvironmentConfig } from "../../../environments";
-import { GenesysClient, Redactor } from "../genesys-client";
-import type { StackOutputs } from "../stack-outputs";
+import { GenesysClient, Redactor } from "../genesys/client";
+import type { StackOutputs } from "../aws/stack-outputs";
 import { CredentialReader, ServiceCredential } from "./credentials";
 
 /** The service whose OAuth client the smoke tests log in as. */

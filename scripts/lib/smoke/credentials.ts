@@ -5,7 +5,7 @@
  */
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { Redactor } from "../redact";
-import { readCurrentCredential } from "../secret-store";
+import { readCurrentCredential } from "../aws/secret-store";
 
 /** A service's credential as stored in its secret. */
 export interface ServiceCredential {

@@ -22,7 +22,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
 import { z } from "zod";
-import { Redactor, safeErrorMessage } from "./redact";
+import { Redactor, safeErrorMessage } from "../redact";
 
 export const AWSCURRENT = "AWSCURRENT";
 export const AWSPENDING = "AWSPENDING";

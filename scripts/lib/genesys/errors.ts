@@ -9,7 +9,7 @@
  *  - a plain `Error` for calls it refuses to send (e.g. a missing required parameter).
  * `readSdkFailure` copies out only the safe parts; the raw object is never kept.
  */
-import { Redactor } from "./redact";
+import { Redactor } from "../redact";
 
 /** Why a Genesys call failed. */
 export type GenesysFailureKind =

@@ -6,7 +6,7 @@
  * follow the installed SDK; `dca` and `tca` are Genesys-internal environments the SDK has no key for.
  */
 import * as platformClient from "purecloud-platform-client-v2";
-import { GENESYS_REGION_NAMES, GenesysRegion } from "../../environments/regions";
+import { GENESYS_REGION_NAMES, GenesysRegion } from "../../../environments/regions";
 
 /** The 20 region names accepted by the provider (v1.84.1 `getRegionMap()`), lower case: one list, in environments/. */
 export const GENESYS_CLIENT_REGIONS: readonly GenesysRegion[] = GENESYS_REGION_NAMES;

@@ -24,18 +24,18 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import * as platformClient from "purecloud-platform-client-v2";
-import { GenesysApiError, GenesysFailureKind, SdkFailure, isTransient, readSdkFailure } from "./genesys-errors";
-import { regionEnvironment } from "./genesys-regions";
-import { Redactor, safeErrorMessage } from "./redact";
-import { RetryPolicy, backoffDelayMs, parseRetryAfterMs, realSleep, resolveRetryPolicy } from "./retry";
+import { GenesysApiError, GenesysFailureKind, SdkFailure, isTransient, readSdkFailure } from "./errors";
+import { regionEnvironment } from "./regions";
+import { Redactor, safeErrorMessage } from "../redact";
+import { RetryPolicy, backoffDelayMs, parseRetryAfterMs, realSleep, resolveRetryPolicy } from "../retry";
 
-export { GenesysApiError } from "./genesys-errors";
-export type { GenesysApiErrorFields, GenesysFailureKind } from "./genesys-errors";
-export { REDACTED, Redactor, safeErrorMessage } from "./redact";
-export { GENESYS_CLIENT_REGIONS, regionEnvironment } from "./genesys-regions";
-export type { GenesysClientRegion } from "./genesys-regions";
-export { DEFAULT_RETRY_POLICY } from "./retry";
-export type { RetryPolicy } from "./retry";
+export { GenesysApiError } from "./errors";
+export type { GenesysApiErrorFields, GenesysFailureKind } from "./errors";
+export { REDACTED, Redactor, safeErrorMessage } from "../redact";
+export { GENESYS_CLIENT_REGIONS, regionEnvironment } from "./regions";
+export type { GenesysClientRegion } from "./regions";
+export { DEFAULT_RETRY_POLICY } from "../retry";
+export type { RetryPolicy } from "../retry";
 
 /** SDK models returned by the client (the SDK's own field names). */
 export type OAuthClient = platformClient.Models.OAuthClient;

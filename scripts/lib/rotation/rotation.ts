@@ -16,8 +16,8 @@
  * regenerated, so the store always holds a working credential for a pair.
  */
 import { randomUUID, createHash } from "node:crypto";
-import { GenesysApiError, GenesysClient, GenesysClientEvent, Redactor, safeErrorMessage } from "./genesys-client";
-import { AWSCURRENT, AWSPENDING, SecretStages, SecretStore, SecretVersion, StoredCredential } from "./secret-store";
+import { GenesysApiError, GenesysClient, GenesysClientEvent, Redactor, safeErrorMessage } from "../genesys/client";
+import { AWSCURRENT, AWSPENDING, SecretStages, SecretStore, SecretVersion, StoredCredential } from "../aws/secret-store";
 
 /** The service whose secret the rotator itself logs in with. */
 export const ROTATOR_SERVICE = "rotation";

@@ -154,6 +154,32 @@ describe("policy: the safe list and protected attributes", () => {
   });
 });
 
+describe("policy names real attributes and is documented", () => {
+  /** Attribute names of an AWS resource as its cdktf binding synthesizes them (the provider schema's names). */
+  function awsAttributes(type: string): string[] {
+    const file = path.join(__dirname, "..", "node_modules", "@cdktf", "provider-aws", "lib", type.replace(/^aws_/, "").replace(/_/g, "-"), "index.js");
+    const body = /synthesizeAttributes\(\) \{[\s\S]*?const attrs = \{([\s\S]*?)\n {8}\};/.exec(fs.readFileSync(file, "utf8"))?.[1] ?? "";
+    return [...body.matchAll(/^\s+([a-z0-9_]+): \{/gm)].map((m) => m[1]);
+  }
+
+  it("every protected AWS attribute exists in the provider binding", () => {
+    for (const [type, list] of Object.entries(PROTECTED_ATTRIBUTES)) {
+      if (!type.startsWith("aws_")) continue;
+      const known = awsAttributes(type);
+      expect(known.length).toBeGreaterThan(2);
+      for (const a of list) expect([type, known.includes(a.attribute)]).toEqual([type, true]);
+    }
+  });
+
+  it("docs/plan-guard.md lists every safe type and every protected attribute", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "docs", "plan-guard.md"), "utf8");
+    for (const type of Object.keys(SAFE_TO_REMOVE)) expect(doc).toContain(`| \`${type}\` | ${SAFE_TO_REMOVE[type]} |`);
+    for (const [type, list] of Object.entries(PROTECTED_ATTRIBUTES)) {
+      for (const a of list) expect(doc).toContain(`| \`${type}\` | \`${a.attribute}\` | ${a.reason} |`);
+    }
+  });
+});
+
 describe("plan file encoding", () => {
   const text = '{"format_version":"1.2"}';
   it("drops a UTF-8 byte order mark", () => {

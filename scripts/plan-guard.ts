@@ -73,6 +73,16 @@ function parseArgs(argv: readonly string[], io: PlanGuardIo): ParseOutcome<Args>
   return parseCommandLine<Args>("plan-guard", parser, argv, io, EXIT_BAD_INPUT);
 }
 
+/**
+ * A GitHub Actions `::error` workflow command, escaped as the runner expects (% CR LF in the message; also : and ,
+ * in a property) so an address or file name cannot end the command early.
+ */
+export function annotation(title: string, message: string): string {
+  const data = (text: string) => text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  const property = (text: string) => data(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+  return `::error title=${property(title)}::${data(message)}\n`;
+}
+
 /** Runs the CLI and returns its exit code; never calls process.exit. */
 export async function main(argv: readonly string[], io: PlanGuardIo = processIo): Promise<number> {
   const parsed = parseArgs(argv, io);
@@ -96,7 +106,7 @@ export async function main(argv: readonly string[], io: PlanGuardIo = processIo)
       const messages = [...result.problems.map((p) => p.message), ...result.blocked.map(blockedMessage)];
       for (const message of messages) {
         io.stderr(`plan-guard: BLOCKED: ${message}\n`);
-        if (io.githubAnnotations) io.stdout(`::error title=plan-guard (${plan.source})::${message.replace(/\r?\n/g, " ")}\n`);
+        if (io.githubAnnotations) io.stdout(annotation(`plan-guard (${plan.source})`, message));
       }
       return EXIT_BLOCKED;
     }
@@ -104,7 +114,7 @@ export async function main(argv: readonly string[], io: PlanGuardIo = processIo)
   } catch (err) {
     if (err instanceof PlanInputError || err instanceof OutputFileError) {
       io.stderr(`plan-guard: bad input: ${err.message}\n`);
-      if (io.githubAnnotations) io.stdout(`::error title=plan-guard::bad input: ${err.message.replace(/\r?\n/g, " ")}\n`);
+      if (io.githubAnnotations) io.stdout(annotation("plan-guard", `bad input: ${err.message}`));
       return EXIT_BAD_INPUT;
     }
     io.stderr(`plan-guard: internal error: ${(err as Error).stack ?? String(err)}\n`);

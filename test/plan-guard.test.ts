@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { evaluatePlan, parsePlan, PlanInputError, renderMarkdown, renderText } from "../scripts/lib/plan-guard/guard";
-import { EXIT_BAD_INPUT, EXIT_BLOCKED, EXIT_OK, main, PlanGuardIo, processIo } from "../scripts/plan-guard";
+import { annotation, EXIT_BAD_INPUT, EXIT_BLOCKED, EXIT_OK, main, PlanGuardIo, processIo } from "../scripts/plan-guard";
 
 const FIXTURES = path.join(__dirname, "fixtures", "plans");
 const fixture = (name: string): string => path.join(FIXTURES, name);
@@ -368,6 +368,16 @@ describe("main: plan-level failures, allowances and input faults (issue #10, iss
     const io = captureIo();
     expect(await main(["--plan", fixture("protected-updates.json")], io)).toBe(EXIT_BLOCKED);
     expect(io.err).toContain("BLOCKED: update of protected kms_key_id of aws_secretsmanager_secret aws_secretsmanager_secret.rotation is not allowed without --allow-destroy");
+  });
+
+  it("annotations escape what would end the workflow command early", () => {
+    expect(annotation("plan-guard (a:b,c.json)", 'aws_sqs_queue.q["50%\nx"]')).toBe('::error title=plan-guard (a%3Ab%2Cc.json)::aws_sqs_queue.q["50%25%0Ax"]\n');
+  });
+
+  it("an output change with an undocumented action list is bad input too", () => {
+    expect(() => parsePlan('{"format_version":"1.2","output_changes":{"bus_arn":{"actions":["explode"]}}}', "x.json")).toThrow(
+      /^x\.json: output_changes: unsupported actions \["explode"\] at output\.bus_arn/,
+    );
   });
 
   it("exit 3 for an undocumented action list, with the address", async () => {

@@ -170,8 +170,12 @@ export function parsePlan(rawText: string, source: string): ParsedPlan {
     if (!isRecord(outputs)) fail("`output_changes` must be an object");
     for (const [name, change] of Object.entries(outputs as Record<string, unknown>)) {
       const actions = isRecord(change) ? change.actions : undefined;
-      const meaning = describeActions(actions, `output.${name}`);
-      if (meaning.kind !== "no-op") outputChanges.push(name);
+      try {
+        if (describeActions(actions, `output.${name}`).kind !== "no-op") outputChanges.push(name);
+      } catch (err) {
+        if (err instanceof UnsupportedActionsError) fail(`output_changes: ${err.message}`);
+        throw err;
+      }
     }
   }
 

@@ -93,6 +93,12 @@ describe("evaluatePlan on fixtures", () => {
     expect(text).toContain("delete_because_no_resource_config: its resource block was removed from the configuration");
   });
 
+  it("an allowance that covers a safe-type removal counts as used", () => {
+    const r = evaluatePlan(load("delete-unlisted-types.json"), { allowDestroy: ["aws_cloudwatch_metric_alarm.dlq_depth"] });
+    expect(r.unusedAllowances).toEqual([]);
+    expect(r.blocked).toHaveLength(7);
+  });
+
   it("the rule and target that used to pass are blocked, and allowed one address at a time", () => {
     expect(evaluatePlan(load("delete-unprotected.json")).blocked).toHaveLength(2);
     const r = evaluatePlan(load("delete-unprotected.json"), { allowDestroy: ["aws_cloudwatch_event_rule.catch_all"] });

@@ -190,7 +190,7 @@ export function evaluatePlan(plan: ParsedPlan, options: GuardOptions = {}): Guar
 
     if (change.removesObject) {
       const safeReason = isSafeToRemove(change.type) ? SAFE_TO_REMOVE[change.type] : undefined;
-      const allowedBy = safeReason === undefined ? allow(change) : undefined;
+      const allowedBy = allow(change);
       destructive.push({ change, safeReason, allowedBy, blocked: safeReason === undefined && allowedBy === undefined });
     } else if (change.kind === "update") {
       const attributes = changedProtectedAttributes(change);

@@ -16,8 +16,8 @@ export function describeRemoval(d: RemovalFinding): string {
   if (c.actionReason) bits.push(explainReason(c.actionReason));
   if (c.replacePaths.length > 0) bits.push(`forced by ${c.replacePaths.join(", ")}`);
   if (d.blocked) bits.push(`NOT ALLOWED: ${c.type} is not on the safe list`);
-  else if (d.allowedBy) bits.push(`allowed by --allow-destroy ${d.allowedBy}`);
   else if (d.safeReason) bits.push(`safe type: ${c.type} holds nothing`);
+  else bits.push(`allowed by --allow-destroy ${d.allowedBy ?? ""}`.trimEnd());
   return bits.join("; ");
 }
 
@@ -46,7 +46,7 @@ export function blockedMessage(b: BlockedFinding): string {
 
 function verdict(result: GuardResult): string {
   if (result.ok) {
-    const allowed = result.destructive.filter((d) => d.allowedBy).length + result.protectedUpdates.filter((u) => u.allowedBy).length;
+    const allowed = result.destructive.filter((d) => d.allowedBy && !d.safeReason).length + result.protectedUpdates.filter((u) => u.allowedBy).length;
     return `OK: nothing is removed or changed in a protected attribute without an allowance${allowed > 0 ? ` (${allowed} allowed by --allow-destroy)` : ""}.`;
   }
   const parts: string[] = [];
@@ -151,7 +151,7 @@ export function renderMarkdown(result: GuardResult, title = "Terraform plan"): s
     lines.push("");
   }
   mdList(lines, "Plan problems", result.problems, (p) => `- ⛔ ${p.message}`);
-  mdList(lines, "Destructive changes", result.destructive, (d) => `- ${d.blocked ? "⛔" : d.allowedBy ? "⚠️" : "➖"} ${mdCode(d.change.address)}: ${describeRemoval(d)}`);
+  mdList(lines, "Destructive changes", result.destructive, (d) => `- ${d.blocked ? "⛔" : d.safeReason ? "➖" : "⚠️"} ${mdCode(d.change.address)}: ${describeRemoval(d)}`);
   mdList(lines, "Updates of protected attributes", result.protectedUpdates, (u) => `- ${u.blocked ? "⛔" : "⚠️"} ${mdCode(u.change.address)}: ${describeUpdate(u)}`);
   mdList(lines, "Drift of protected resources", result.drift, (d) => `- ⚠️ ${mdCode(d.change.address)}: ${describeDrift(d)}`);
   mdList(lines, "Moved", result.moved, (m) => `- ${mdCode(m.previousAddress ?? "")} → ${mdCode(m.address)}`);

@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import yargs from "yargs";
+import { parseCommandLine } from "../scripts/lib/cli";
 import { evaluatePlan, parsePlan, PlanInputError, renderMarkdown, renderText } from "../scripts/lib/plan-guard/guard";
 import { annotation, EXIT_BAD_INPUT, EXIT_BLOCKED, EXIT_OK, main, PlanGuardIo, processIo } from "../scripts/plan-guard";
 
@@ -218,6 +220,15 @@ describe("evaluatePlan on fixtures", () => {
     expect(renderText(r)).toContain("BLOCKED: the plan cannot be applied as is");
   });
 
+  it("deferred action invocations and a bare complete:false fail too", () => {
+    const deferredAction = parsePlan(
+      JSON.stringify({ format_version: "1.2", deferred_action_invocations: [{ reason: "deferred_prereq", action_invocation: { address: "action.aws_lambda_invoke.x" } }] }),
+      "x.json",
+    );
+    expect(evaluatePlan(deferredAction).problems.map((p) => p.message)).toEqual([expect.stringContaining("action.aws_lambda_invoke.x")]);
+    expect(evaluatePlan(parsePlan('{"format_version":"1.2","complete":false}', "x.json")).problems.map((p) => p.field)).toEqual(["complete"]);
+  });
+
   it("an unapplyable plan with no changes is a normal 'nothing to apply', and older plans without the flags pass", () => {
     const r = evaluatePlan(load("no-resource-changes.json"));
     expect(r.ok).toBe(true);
@@ -424,5 +435,25 @@ describe("main: plan-level failures, allowances and input faults (issue #10, iss
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("parseCommandLine (scripts/lib/cli.ts): a single-value option given twice is a usage error for every CLI", () => {
+  const parse = (argv: string[]) => {
+    const io = captureIo();
+    const parser = yargs([])
+      .option("audit-log", { type: "string" })
+      .option("timeout", { type: "number" })
+      .option("only", { type: "string", array: true, default: [] as string[] })
+      .option("dry-run", { type: "boolean", default: false });
+    return { outcome: parseCommandLine<Record<string, unknown>>("rotate", parser, argv, io, 2), io };
+  };
+
+  it("names the option and its values; repeatable (array) options and repeated booleans stay fine", () => {
+    const { outcome, io } = parse(["--audit-log", "a.jsonl", "--audit-log", "b.jsonl", "--timeout", "1", "--timeout", "2"]);
+    expect(outcome).toEqual({ kind: "exit", code: 2 });
+    expect(io.err).toContain("rotate: --audit-log was given 2 times (a.jsonl, b.jsonl); give it once; --timeout was given 2 times (1, 2); give it once");
+    const ok = parse(["--only", "a", "--only", "b", "--dry-run", "--dry-run", "--audit-log", "x"]);
+    expect(ok.outcome).toMatchObject({ kind: "run", args: { only: ["a", "b"], "dry-run": true, "audit-log": "x" } });
   });
 });

@@ -10,10 +10,29 @@ export interface CliOutput {
   stderr(text: string): void;
 }
 
+/** The part of yargs' (untyped) `getOptions()` used to find single-value options. */
+interface DeclaredOptions {
+  key: Record<string, unknown>;
+  array: string[];
+}
+
+/**
+ * Options declared without `array: true` that were given more than once: yargs turns `--plan a --plan b` into an
+ * array, which the CLI would then treat as a string. Returns "--plan was given 2 times (a, b)" style messages.
+ */
+function repeatedSingleValueOptions(parser: Argv, parsed: Record<string, unknown>): string[] {
+  const declared = (parser as unknown as { getOptions(): DeclaredOptions }).getOptions();
+  const arrays = new Set(declared.array);
+  return Object.keys(declared.key)
+    .filter((key) => !arrays.has(key) && Array.isArray(parsed[key]))
+    .map((key) => `--${key} was given ${(parsed[key] as unknown[]).length} times (${(parsed[key] as unknown[]).map(String).join(", ")}); give it once`);
+}
+
 /**
  * Finishes `parser` the same way for every CLI (strict options, `--help`, no `--version`, full-width help, never
- * exits the process) and parses `argv`: `--help` prints the usage on stdout and exits 0; a usage error prints
- * `<name>: <message>` on stderr and exits `usageExitCode`; otherwise the parsed arguments are returned.
+ * exits the process) and parses `argv`: `--help` prints the usage on stdout and exits 0; a usage error (including
+ * a single-value option given twice) prints `<name>: <message>` on stderr and exits `usageExitCode`; otherwise the
+ * parsed arguments are returned.
  */
 export function parseCommandLine<A>(
   name: string,
@@ -38,7 +57,13 @@ export function parseCommandLine<A>(
         out.stderr(`${name}: ${err.message}\n\nRun with --help for usage.\n`);
         outcome = { kind: "exit", code: usageExitCode };
       } else {
-        outcome = { kind: "run", args: parsed as unknown as A };
+        const repeated = repeatedSingleValueOptions(parser, parsed);
+        if (repeated.length > 0) {
+          out.stderr(`${name}: ${repeated.join("; ")}\n\nRun with --help for usage.\n`);
+          outcome = { kind: "exit", code: usageExitCode };
+        } else {
+          outcome = { kind: "run", args: parsed as unknown as A };
+        }
       }
     });
   return outcome;

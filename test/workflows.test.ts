@@ -5,12 +5,15 @@ import * as path from "node:path";
 import { validateAction, validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import {
+  checkAllowDestroy,
+  checkApprovalGates,
   checkDeployPipeline,
   checkPermissions,
   checkPinnedActions,
   checkReadOnly,
   checkRotateJobs,
   checkRotateTriggers,
+  checkRotationIsolation,
   checkSecretsNotEchoed,
   checkTerraformSource,
   checkToolchainAction,
@@ -128,15 +131,15 @@ describe("deploy.yml", () => {
     expect(checkDeployPipeline(doc)).toEqual([]);
   });
 
-  it("runs on push to main and workflow_dispatch with an allow_destroy input passed to the guard", () => {
+  it("runs on push to main and workflow_dispatch, with one allow_destroy input per environment reaching only its own guard steps", () => {
     expect(Object.keys(doc.on)).toEqual(expect.arrayContaining(["push", "workflow_dispatch"]));
-    const dispatch = doc.on.workflow_dispatch as { inputs: Record<string, { type: string }> };
-    expect(dispatch.inputs.allow_destroy.type).toBe("string");
-    expect(doc.env?.ALLOW_DESTROY).toBe("${{ inputs.allow_destroy }}");
+    expect(checkAllowDestroy(doc)).toEqual([]);
+    expect(doc.env?.ALLOW_DESTROY).toBeUndefined();
     for (const env of ["dev", "staging", "prod"]) {
       for (const id of [`plan-${env}`, `apply-${env}`]) {
         const guard = stepsOf(job(doc, id)).find(isGuardStep);
-        expect(guard?.run).toContain('--allow-destroy "$ALLOW_DESTROY"');
+        expect(guard?.env?.ALLOW_DESTROY).toBe(`\${{ inputs.allow_destroy_${env} }}`);
+        expect(guard?.run).toMatch(/^bash \.github\/scripts\/plan-guard\.sh --plan /m);
       }
     }
   });
@@ -153,9 +156,120 @@ describe("deploy.yml", () => {
     const synthJobs = Object.entries(doc.jobs).filter(([, j]) => (j.steps ?? []).some((s) => /npm run synth/.test(s.run ?? "")));
     expect(synthJobs.map(([id]) => id)).toEqual(["synth"]);
     for (const [id, j] of Object.entries(doc.jobs)) {
-      if (id === "synth") continue;
+      if (id === "synth" || id === "gates") continue;
       expect((j.steps ?? []).some((s) => s.with?.name === "cdktf-out-${{ github.run_id }}")).toBe(true);
     }
+  });
+
+  it("checks through the GitHub API that staging and prod are gated before any job enters them", () => {
+    expect(checkApprovalGates(doc)).toEqual([]);
+    const gates = job(doc, "gates");
+    expect(gates.environment).toBeUndefined();
+    expect(gates.needs).toBeUndefined();
+    // Directly needed by the first job of the pipeline and by both protected applies.
+    expect(job(doc, "plan-dev").needs).toEqual(expect.arrayContaining(["gates"]));
+    expect(job(doc, "apply-staging").needs).toEqual(expect.arrayContaining(["gates"]));
+    expect(job(doc, "apply-prod").needs).toEqual(expect.arrayContaining(["gates"]));
+  });
+
+  describe("approval gate and allow_destroy rules fail on broken copies", () => {
+    const gateViolations = (mutate: (wf: Workflow) => void): string => {
+      const wf = clone(doc);
+      mutate(wf);
+      return checkApprovalGates(wf).join("\n");
+    };
+    const gateStep = (wf: Workflow): Step => {
+      const s = stepsOf(job(wf, "gates")).find((x) => /check-environment-gates/.test(x.run ?? ""));
+      if (!s) throw new Error("no gate step");
+      return s;
+    };
+
+    it("gate job removed", () => {
+      const out = gateViolations((wf) => {
+        delete wf.jobs.gates;
+        job(wf, "plan-dev").needs = "synth";
+        job(wf, "apply-staging").needs = "plan-staging";
+        job(wf, "apply-prod").needs = "plan-prod";
+      });
+      expect(out).toMatch(/no job runs \.github\/scripts\/check-environment-gates\.js/);
+      expect(out).toMatch(/apply-staging: runs in protected environment "staging" without \(transitively\) needing a gate job/);
+      expect(out).toMatch(/apply-prod: runs in protected environment "prod" without/);
+    });
+    it("an apply that does not wait for the gate", () => {
+      const out = gateViolations((wf) => {
+        job(wf, "plan-dev").needs = "synth";
+        job(wf, "apply-staging").needs = "plan-staging";
+      });
+      expect(out).toMatch(/apply-staging: runs in protected environment "staging" without/);
+      // apply-prod still needs the gate directly.
+      expect(out).not.toMatch(/apply-prod/);
+      // Either path alone gates: without plan-dev's, the direct needs; without apply-prod's, the path through staging.
+      expect(gateViolations((wf) => (job(wf, "plan-dev").needs = "synth"))).toBe("");
+      expect(gateViolations((wf) => (job(wf, "apply-prod").needs = "plan-prod"))).toBe("");
+    });
+    it("the gate checks staging only", () => {
+      expect(gateViolations((wf) => (gateStep(wf).env = { ...gateStep(wf).env, GATE_ENVIRONMENTS: "staging" }))).toMatch(/apply-prod: runs in protected environment "prod"/);
+    });
+    it("a job on the way runs after a failed gate", () => {
+      expect(gateViolations((wf) => (job(wf, "apply-prod").if = "always()"))).toMatch(/apply-prod: apply-prod has if: always\(\)/);
+      const viaPlan = gateViolations((wf) => {
+        job(wf, "apply-staging").needs = "plan-staging";
+        job(wf, "plan-staging").if = "!cancelled()";
+      });
+      expect(viaPlan).toMatch(/apply-staging: plan-staging has if: !cancelled\(\)/);
+    });
+    it("the gate job in an environment, without actions: read, conditional, or continuing on error", () => {
+      expect(gateViolations((wf) => (job(wf, "gates").environment = "prod"))).toMatch(/gates: the gate job must not name an environment/);
+      expect(gateViolations((wf) => (job(wf, "gates").permissions = { contents: "read" }))).toMatch(/gates: the gate job needs permissions actions: read/);
+      expect(gateViolations((wf) => (job(wf, "gates").if = "github.event_name == 'push'"))).toMatch(/gates: the gate job must not be conditional/);
+      expect(gateViolations((wf) => Object.assign(gateStep(wf), { "continue-on-error": true }))).toMatch(/the gate step must not be conditional or continue on error/);
+      expect(gateViolations((wf) => (gateStep(wf).env = { GATE_ENVIRONMENTS: "staging prod" }))).toMatch(/must get GITHUB_TOKEN from github.token/);
+    });
+    it("gate step that does something else than run the script", () => {
+      expect(gateViolations((wf) => (gateStep(wf).run = "node .github/scripts/check-environment-gates.js || true"))).toMatch(/no job runs/);
+    });
+
+    const destroyViolations = (mutate: (wf: Workflow) => void): string => {
+      const wf = clone(doc);
+      mutate(wf);
+      return checkAllowDestroy(wf).join("\n");
+    };
+    it("one allow_destroy for every environment, or at workflow level", () => {
+      const out = destroyViolations((wf) => {
+        const inputs = (wf.on.workflow_dispatch as { inputs: Record<string, unknown> }).inputs;
+        delete inputs.allow_destroy_prod;
+        inputs.allow_destroy = { type: "string" };
+        wf.env = { ...wf.env, ALLOW_DESTROY: "${{ inputs.allow_destroy }}" };
+      });
+      expect(out).toMatch(/input allow_destroy: allow_destroy inputs must be per environment/);
+      expect(out).toMatch(/needs a string input allow_destroy_prod/);
+      expect(out).toMatch(/workflow env must not carry allow_destroy/);
+    });
+    it("another environment's input, interpolation into the script, or the guard called directly", () => {
+      const wrongEnv = destroyViolations((wf) => {
+        const guard = stepsOf(job(wf, "apply-prod")).find(isGuardStep);
+        if (!guard) throw new Error("no guard");
+        guard.env = { ALLOW_DESTROY: "${{ inputs.allow_destroy_dev }}" };
+      });
+      expect(wrongEnv).toMatch(/apply-prod step \d+ \(Plan guard \(again, on the saved plan\)\): allow_destroy_dev reaches a prod job/);
+      expect(wrongEnv).toMatch(/apply-prod: its plan-guard step must get ALLOW_DESTROY from inputs.allow_destroy_prod only/);
+      const spliced = destroyViolations((wf) => {
+        const guard = stepsOf(job(wf, "plan-staging")).find(isGuardStep);
+        if (!guard) throw new Error("no guard");
+        guard.run = `${guard.run} --allow-destroy "\${{ inputs.allow_destroy_staging }}"`;
+      });
+      expect(spliced).toMatch(/plan-staging step \d+ \(Plan guard\): allow_destroy interpolated outside env:/);
+      const direct = destroyViolations((wf) => {
+        const guard = stepsOf(job(wf, "plan-dev")).find(isGuardStep);
+        if (!guard) throw new Error("no guard");
+        guard.run = 'npm run --silent plan-guard -- --plan "$STACK_DIR/$TF_ENV.plan.json" --allow-destroy "$ALLOW_DESTROY"';
+      });
+      expect(direct).toMatch(/plan-dev: plan-guard must run through \.github\/scripts\/plan-guard\.sh/);
+      const leaked = destroyViolations((wf) => {
+        stepsOf(job(wf, "apply-dev")).push({ name: "echo", run: "echo hi", env: { X: "${{ inputs.allow_destroy_dev }}" } });
+      });
+      expect(leaked).toMatch(/apply-dev step \d+ \(echo\): allow_destroy_dev is passed to a step that is not plan-guard/);
+    });
   });
 
   describe("rules fail on broken copies", () => {
@@ -281,8 +395,60 @@ describe("rotate-secrets.yml", () => {
     expect(checkRotateTriggers(doc)).toEqual([]);
   });
 
-  it("rotates with the apply role in the GitHub environment, then runs the token smoke test", () => {
+  it("rotates with the rotation role in the GitHub environment, then runs the token smoke test", () => {
     expect(checkRotateJobs(doc)).toEqual([]);
+  });
+
+  it("never uses the apply role: rotation role, outputs read by a plan-role job in <env>-plan, concurrency shared with deploy", () => {
+    expect(checkRotationIsolation(doc)).toEqual([]);
+    expect(JSON.stringify(doc)).not.toContain("AWS_APPLY_ROLE_ARN");
+  });
+
+  it("shares one concurrency group per environment with deploy.yml's apply job (which runs rotate --bootstrap-only)", () => {
+    const deploy = byName("deploy.yml").doc;
+    const rotateGroup = (env: string) => {
+      const c = job(doc, "rotate").concurrency;
+      if (typeof c !== "object") throw new Error("rotate has no concurrency map");
+      return { group: c.group.replace(/\$\{\{\s*matrix\.env\s*\}\}/, env), cancel: c["cancel-in-progress"] };
+    };
+    for (const env of ["dev", "staging", "prod"]) {
+      const apply = job(deploy, `apply-${env}`);
+      expect(stepsOf(apply).some((s) => /rotate -- --env "\$TF_ENV" --all --bootstrap-only/.test(s.run ?? ""))).toBe(true);
+      const c = apply.concurrency;
+      if (typeof c !== "object") throw new Error("apply has no concurrency map");
+      expect(rotateGroup(env)).toEqual({ group: c.group, cancel: false });
+      expect(c.group).toBe(`deploy-${env}`);
+    }
+  });
+
+  it("rotation isolation rules fail on broken copies", () => {
+    const applyRole = clone(doc);
+    const configure = stepsOf(job(applyRole, "rotate")).find((s) => (s.uses ?? "").startsWith("aws-actions/"));
+    if (!configure?.with) throw new Error("no configure step");
+    configure.with["role-to-assume"] = "${{ vars.AWS_APPLY_ROLE_ARN }}";
+    expect(checkRotationIsolation(applyRole).join("\n")).toMatch(/rotate: must assume only the rotation role/);
+    expect(checkRotateJobs(applyRole).join("\n")).toMatch(/rotate: must assume the rotation role/);
+
+    const ownGroup = clone(doc);
+    job(ownGroup, "rotate").concurrency = { group: "rotate-${{ matrix.env }}", "cancel-in-progress": false };
+    expect(checkRotationIsolation(ownGroup).join("\n")).toMatch(/rotate: needs concurrency \{group: deploy-<its environment>/);
+    const cancelling = clone(doc);
+    job(cancelling, "rotate").concurrency = { group: "deploy-${{ matrix.env }}", "cancel-in-progress": true };
+    expect(checkRotationIsolation(cancelling).join("\n")).toMatch(/rotate: needs concurrency/);
+
+    const terraformHere = clone(doc);
+    stepsOf(job(terraformHere, "rotate")).splice(2, 0, { run: 'terraform -chdir="$STACK_DIR" output -json > "outputs/$TF_ENV.json"' });
+    expect(checkRotationIsolation(terraformHere).join("\n")).toMatch(/rotate: runs terraform/);
+
+    const outputsWithApplyRole = clone(doc);
+    const outConfigure = stepsOf(job(outputsWithApplyRole, "outputs")).find((s) => (s.uses ?? "").startsWith("aws-actions/"));
+    if (!outConfigure?.with) throw new Error("no configure step");
+    outConfigure.with["role-to-assume"] = "${{ vars.AWS_APPLY_ROLE_ARN }}";
+    expect(checkRotationIsolation(outputsWithApplyRole).join("\n")).toMatch(/outputs: reads outputs for rotation, so it must run in <env>-plan with the plan role only/);
+
+    const notNeeded = clone(doc);
+    delete job(notNeeded, "rotate").needs;
+    expect(checkRotationIsolation(notNeeded).join("\n")).toMatch(/must be uploaded by a job it needs directly/);
   });
 
   describe("the rotate step's script (run with bash -e as on GitHub, npm faked)", () => {
@@ -327,10 +493,10 @@ describe("rotate-secrets.yml", () => {
     });
   });
 
-  it("notifies through an issue when rotation fails", () => {
+  it("notifies through an issue when rotation fails or is cancelled (a pending job displaced in deploy-<env>)", () => {
     const notify = job(doc, "notify");
-    expect(notify.if).toBe("failure()");
-    expect(notify.needs).toBe("rotate");
+    expect(notify.if).toBe("always() && (contains(needs.*.result, 'failure') || contains(needs.*.result, 'cancelled'))");
+    expect(notify.needs).toEqual(["outputs", "rotate"]);
     expect(notify.permissions).toEqual({ "issues": "write" });
   });
 

@@ -345,6 +345,62 @@ describe("deploy.yml", () => {
   });
 });
 
+describe(".github/scripts/plan-guard.sh: one environment's allow_destroy, checked and recorded (npm faked)", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "guard-wrapper-"));
+  const bin = path.join(dir, "bin");
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, "npm"), '#!/bin/sh\nprintf "%s\\n" "$@" > "$FAKE_NPM_ARGS"\nexit "${FAKE_NPM_STATUS:-0}"\n', { mode: 0o755 });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const runWrapper = (allowDestroy: string, status = 0) => {
+    const work = fs.mkdtempSync(path.join(dir, "work-"));
+    const argsFile = path.join(work, "npm-args");
+    const summary = path.join(work, "summary.md");
+    const result = spawnSync("bash", [path.join(ROOT, ".github", "scripts", "plan-guard.sh"), "--plan", "prod.plan.json"], {
+      cwd: work,
+      encoding: "utf8",
+      env: { PATH: `${bin}:${process.env.PATH}`, TF_ENV: "prod", ALLOW_DESTROY: allowDestroy, GITHUB_ACTOR: "alice", GITHUB_STEP_SUMMARY: summary, FAKE_NPM_ARGS: argsFile, FAKE_NPM_STATUS: String(status) },
+    });
+    const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8") : undefined);
+    return { code: result.status, stdout: result.stdout, args: read(argsFile)?.trim().split("\n"), summary: read(summary) ?? "", work };
+  };
+
+  it("passes each pattern as its own --allow-destroy and records them in the job summary", () => {
+    const r = runWrapper(' aws_sqs_queue.dlq,module.rule_x.aws_sqs_queue.dlq["a"]\taws_kms_alias.old* ');
+    expect(r.code).toBe(0);
+    expect(r.args).toEqual([
+      "run", "--silent", "plan-guard", "--", "--plan", "prod.plan.json",
+      "--allow-destroy", "aws_sqs_queue.dlq", "--allow-destroy", 'module.rule_x.aws_sqs_queue.dlq["a"]', "--allow-destroy", "aws_kms_alias.old*",
+    ]);
+    expect(r.summary).toContain('**allow_destroy for prod** (input `allow_destroy_prod`, run started by @alice): `aws_sqs_queue.dlq`, `module.rule_x.aws_sqs_queue.dlq["a"]`, `aws_kms_alias.old*`');
+  });
+
+  it("passes no --allow-destroy when the input is empty, says so, and keeps plan-guard's exit code", () => {
+    const r = runWrapper("", 2);
+    expect(r.code).toBe(2);
+    expect(r.args).toEqual(["run", "--silent", "plan-guard", "--", "--plan", "prod.plan.json"]);
+    expect(r.summary).toContain("**allow_destroy for prod:** none");
+  });
+
+  it.each(["*", "**", "*.*", "module.*", "module.*.*", "aws_sqs_queue.dlq *"])("rejects %j, which matches everything, without running plan-guard", (input) => {
+    const r = runWrapper(input);
+    expect(r.code).toBe(3);
+    expect(r.args).toBeUndefined();
+    expect(r.stdout).toMatch(/^::error title=allow_destroy_prod rejected::pattern '[*.module]+' matches every address/m);
+    expect(r.summary).toContain("**allow_destroy for prod: REJECTED**");
+  });
+
+  it("rejects characters that are no part of an address, and never runs them", () => {
+    for (const input of ["$(touch pwned)", "aws_x.y;touch pwned", "`touch pwned`", "aws_x.y\n::error::forged"]) {
+      const r = runWrapper(input);
+      expect(r.code).toBe(3);
+      expect(r.args).toBeUndefined();
+      expect(fs.existsSync(path.join(r.work, "pwned"))).toBe(false);
+      expect(r.stdout).not.toMatch(/^::error::forged/m);
+    }
+  });
+});
+
 describe("ci.yml and drift.yml are read-only", () => {
   it.each(["ci.yml", "drift.yml"])("%s never applies and only assumes the plan role", (file) => {
     expect(checkReadOnly(byName(file).doc)).toEqual([]);

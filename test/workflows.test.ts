@@ -639,6 +639,24 @@ describe("common rules fail on broken copies", () => {
   });
 });
 
+describe(".github/CODEOWNERS", () => {
+  const rules = fs
+    .readFileSync(path.join(ROOT, ".github", "CODEOWNERS"), "utf8")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split(/\s+/));
+
+  it("gives the pipelines, environments, stacks and scripts an owner (a team or user handle on every line)", () => {
+    const owned = rules.map(([pattern]) => pattern);
+    expect(owned).toEqual(expect.arrayContaining(["/.github/", "/environments/", "/stacks/", "/scripts/", "/modules/"]));
+    for (const [pattern, ...owners] of rules) {
+      expect(`${pattern}: ${owners.length} owner(s)`).not.toBe(`${pattern}: 0 owner(s)`);
+      for (const owner of owners) expect(owner).toMatch(/^@[\w-]+(\/[\w-]+)?$/);
+    }
+  });
+});
+
 describe("dependabot.yml", () => {
   const config = parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as {
     version: number;

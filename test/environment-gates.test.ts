@@ -18,7 +18,12 @@ const TOKEN = "ghs_test-token";
 const REPO = "acme/genesys-eventbridge-infra";
 
 type Answer = { status: number; body?: unknown; raw?: string };
-const { _source: _ignored, ...DOCUMENTED } = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "github", "environment-staging.json"), "utf8")) as Record<string, unknown>;
+const fixture = (file: string): Record<string, unknown> => {
+  const { _source: _ignored, ...documented } = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "github", file), "utf8")) as Record<string, unknown>;
+  return documented;
+};
+const DOCUMENTED = fixture("environment-staging.json");
+const POLICIES = fixture("deployment-branch-policies.json");
 
 /** The documented example for `name`, with prevent_self_review set and any top-level fields overridden. */
 function environment(name: string, overrides: Record<string, unknown> = {}, preventSelfReview: unknown = true): Record<string, unknown> {
@@ -36,9 +41,15 @@ class FakeGitHub {
   private server?: http.Server;
   url = "";
 
+  /** Answers for GET .../environments/{env}; `${env} policies` for its deployment-branch-policies. */
   answer(env: string, ...answers: Answer[]): this {
     this.answers.set(env, answers);
     return this;
+  }
+
+  /** The documented answers of a gated environment: reviewers, self-review prevented, the documented branch policies. */
+  gated(env: string, overrides: Record<string, unknown> = {}): this {
+    return this.answer(env, { status: 200, body: environment(env, overrides) }).answer(`${env} policies`, { status: 200, body: POLICIES });
   }
 
   async start(): Promise<void> {
@@ -49,9 +60,9 @@ class FakeGitHub {
         res.end(a.raw ?? (a.body === undefined ? "" : JSON.stringify(a.body)));
       };
       if (req.headers.authorization !== `Bearer ${TOKEN}`) return send({ status: 401, body: { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" } });
-      const m = /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/?]+)$/.exec(req.url ?? "");
+      const m = /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/?]+)(\/deployment-branch-policies\?per_page=100)?$/.exec(req.url ?? "");
       if (req.method !== "GET" || !m || `${m[1]}/${m[2]}` !== REPO) return send({ status: 404, body: { message: "Not Found" } });
-      const queue = this.answers.get(decodeURIComponent(m[3]));
+      const queue = this.answers.get(`${decodeURIComponent(m[3])}${m[4] ? " policies" : ""}`);
       if (!queue || queue.length === 0) return send({ status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest/deployments/environments#get-an-environment" } });
       send(queue.length > 1 ? (queue.shift() as Answer) : queue[0]);
     });
@@ -86,7 +97,7 @@ const run = async (envs = "staging prod", extra: Record<string, string> = {}) =>
 
 describe("approval gate: passes only on the documented answer of a protected environment", () => {
   it("passes staging and prod with required reviewers, self-review prevented and a branch policy", async () => {
-    github.answer("staging", { status: 200, body: environment("staging") }).answer("prod", { status: 200, body: environment("prod") });
+    github.gated("staging").gated("prod");
     const r = await run();
     expect(r.exitCode).toBe(0);
     expect(r.results.map((x) => [x.environment, x.ok, x.reviewers])).toEqual([
@@ -95,15 +106,18 @@ describe("approval gate: passes only on the documented answer of a protected env
     ]);
     expect(r.out).not.toMatch(/::error/);
     expect(r.summary).toContain("| prod | ✅ gated | User Ninjadeveloper007, Team justice-league | - |");
-    // One GET per environment, with the token, API version and media type GitHub documents.
+    // Environment, then its custom branch policies, with the token, API version and media type GitHub documents.
+    const request = (p: string) => ({ path: `/repos/${REPO}/environments/${p}`, auth: `Bearer ${TOKEN}`, version: "2022-11-28", accept: "application/vnd.github+json" });
     expect(github.requests).toEqual([
-      { path: `/repos/${REPO}/environments/staging`, auth: `Bearer ${TOKEN}`, version: "2022-11-28", accept: "application/vnd.github+json" },
-      { path: `/repos/${REPO}/environments/prod`, auth: `Bearer ${TOKEN}`, version: "2022-11-28", accept: "application/vnd.github+json" },
+      request("staging"),
+      request("staging/deployment-branch-policies?per_page=100"),
+      request("prod"),
+      request("prod/deployment-branch-policies?per_page=100"),
     ]);
   });
 
   it("fails the documented example as is: its prevent_self_review is false", async () => {
-    github.answer("staging", { status: 200, body: { ...DOCUMENTED } });
+    github.answer("staging", { status: 200, body: { ...DOCUMENTED } }).answer("staging policies", { status: 200, body: POLICIES });
     const r = await run("staging");
     expect(r.exitCode).toBe(1);
     expect(r.results[0].problems).toEqual([expect.stringMatching(/^environment "staging": "Prevent self-review" is off \(prevent_self_review: false\)/)]);
@@ -113,7 +127,7 @@ describe("approval gate: passes only on the documented answer of a protected env
   });
 
   it("fails a missing environment (404), saying a job would create it unprotected", async () => {
-    github.answer("staging", { status: 200, body: environment("staging") });
+    github.gated("staging");
     const r = await run();
     expect(r.exitCode).toBe(1);
     expect(r.results.map((x) => x.ok)).toEqual([true, false]);
@@ -144,7 +158,7 @@ describe("approval gate: passes only on the documented answer of a protected env
   ])("fails on %s", async (_case, mutate, expected) => {
     const body = environment("prod");
     mutate(body);
-    github.answer("prod", { status: 200, body });
+    github.answer("prod", { status: 200, body }).answer("prod policies", { status: 200, body: POLICIES });
     const r = await run("prod");
     expect(r.exitCode).toBe(1);
     expect(r.results[0].problems.join("\n")).toMatch(expected);
@@ -159,8 +173,27 @@ describe("approval gate: passes only on the documented answer of a protected env
     expect(r.results[0].problems[0]).toMatch(/"Prevent self-review" is off \(prevent_self_review: undefined\)/);
   });
 
+  it("reads custom branch policies only when the environment has them, and passes protected-branches-only", async () => {
+    github.answer("prod", { status: 200, body: environment("prod", { deployment_branch_policy: { protected_branches: true, custom_branch_policies: false } }) });
+    expect((await run("prod")).exitCode).toBe(0);
+    expect(github.requests.map((r) => r.path)).toEqual([`/repos/${REPO}/environments/prod`]);
+  });
+
+  it.each([
+    ["a policy matching every branch", { status: 200, body: { total_count: 2, branch_policies: [{ id: 1, name: "main" }, { id: 2, name: "**" }] } }, /custom deployment branch policies that match every branch \("\*\*"\)/],
+    ["a bare * policy", { status: 200, body: { total_count: 1, branch_policies: [{ id: 1, name: "*" }] } }, /match every branch \("\*"\)/],
+    ["no policy at all", { status: 200, body: { total_count: 0, branch_policies: [] } }, /and none is set, so no branch may deploy/],
+    ["a policy list it may not read", { status: 403, body: { message: "Resource not accessible by integration" } }, /listing them answered HTTP 403/],
+    ["a list without branch_policies", { status: 200, body: { total_count: 1 } }, /the answer has no branch_policies list/],
+  ])("fails on %s", async (_case, policies, expected) => {
+    github.answer("prod", { status: 200, body: environment("prod") }).answer("prod policies", policies);
+    const r = await run("prod");
+    expect(r.exitCode).toBe(1);
+    expect(r.results[0].problems.join("\n")).toMatch(expected);
+  });
+
   it("passes but warns when administrators may bypass the rules", async () => {
-    github.answer("prod", { status: 200, body: environment("prod", { can_admins_bypass: true }) });
+    github.gated("prod", { can_admins_bypass: true });
     const r = await run("prod");
     expect(r.exitCode).toBe(0);
     expect(r.out).toMatch(/^::warning title=Approval gate \(prod\)::environment "prod": administrators may bypass the protection rules/m);
@@ -178,9 +211,9 @@ describe("approval gate: passes only on the documented answer of a protected env
   });
 
   it("retries 5xx and 429, passing only on a good answer, and fails with what came back when it never comes", async () => {
-    github.answer("prod", { status: 502, raw: "<html>bad gateway</html>" }, { status: 429, body: { message: "slow down" } }, { status: 200, body: environment("prod") });
+    github.gated("prod").answer("prod", { status: 502, raw: "<html>bad gateway</html>" }, { status: 429, body: { message: "slow down" } }, { status: 200, body: environment("prod") });
     expect((await run("prod")).exitCode).toBe(0);
-    expect(github.requests).toHaveLength(3);
+    expect(github.requests).toHaveLength(4);
     github.answer("prod", { status: 503, raw: "<html>unavailable</html>" });
     const down = await run("prod");
     expect(down.exitCode).toBe(1);
@@ -220,14 +253,14 @@ describe("approval gate: passes only on the documented answer of a protected env
   it("runs as the workflow runs it: node <script>, exit 1 when an environment is not gated, 0 when both are", async () => {
     const exec = promisify(execFile);
     const env = { PATH: process.env.PATH ?? "", GATE_ENVIRONMENTS: "staging prod", GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url };
-    github.answer("staging", { status: 200, body: environment("staging") }).answer("prod", { status: 200, body: environment("prod", { protection_rules: [] }) });
+    github.gated("staging").gated("prod", { protection_rules: [] });
     const failed = await exec(process.execPath, [SCRIPT], { env }).then(
       () => ({ code: 0, stdout: "" }),
       (err: { code: number; stdout: string }) => ({ code: err.code, stdout: err.stdout }),
     );
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/::error title=Approval gate missing \(prod\)::environment "prod" has no required-reviewers rule/);
-    github.answer("prod", { status: 200, body: environment("prod") });
+    github.gated("prod");
     const passed = await exec(process.execPath, [SCRIPT], { env });
     expect(passed.stdout).toMatch(/^prod: gated by required reviewers/m);
   });

@@ -13,11 +13,12 @@ export interface GateResult {
 }
 export const API_VERSION: string;
 export function evaluateEnvironment(name: string, answer: ApiAnswer): GateResult;
-export function fetchEnvironment(o: {
+export function evaluateBranchPolicies(name: string, answer: ApiAnswer): string[];
+export function getRepoJson(o: {
   apiUrl: string;
   repository: string;
   token: string;
-  environment: string;
+  path: string;
   fetchImpl?: typeof fetch;
   attempts?: number;
   retryDelayMs?: number;

@@ -15,6 +15,9 @@
  *   Answer: { name, can_admins_bypass?, protection_rules?: [ { type: "wait_timer" | "required_reviewers" |
  *   "branch_policy", prevent_self_review?, reviewers?: [ { type: "User" | "Team", reviewer } ] } ],
  *   deployment_branch_policy: { protected_branches, custom_branch_policies } | null }; 404 when it does not exist.
+ *   With custom deployment branch policies, also GET .../environments/{environment_name}/deployment-branch-policies
+ *   ("List deployment branch policies", https://docs.github.com/en/rest/deployments/branch-policies): { total_count,
+ *   branch_policies: [ { id, name, type? } ] }, same token permission.
  *   Token: "Anyone with read access to the repository can use this endpoint"; GitHub App and fine-grained
  *   tokens need the repository permission "Actions" (read). GITHUB_TOKEN is a GitHub App installation token,
  *   so the job grants `permissions: actions: read` (without it GitHub answers 403 "Resource not accessible
@@ -24,7 +27,8 @@
  *   - HTTP 200 with a JSON object naming that environment;
  *   - a protection rule of type "required_reviewers" listing at least one reviewer;
  *   - that rule has prevent_self_review === true (whoever started the run cannot approve it);
- *   - deployment_branch_policy is not null (not every branch may deploy).
+ *   - deployment_branch_policy is not null (not every branch may deploy); with custom policies, the list is readable,
+ *     not empty, and no pattern is made of wildcards and slashes only (such as `*` or `**`).
  * can_admins_bypass === true is reported as a warning (admins can also edit the rules themselves).
  *
  * CLI: node .github/scripts/check-environment-gates.js
@@ -134,14 +138,30 @@ function evaluateEnvironment(name, answer) {
 }
 
 /**
- * Asks GitHub about one environment. Retries 429/5xx and network errors (attempts in total: `attempts`),
- * never turns an error into a pass.
- * @param {{ apiUrl: string, repository: string, token: string, environment: string, fetchImpl?: typeof fetch, attempts?: number, retryDelayMs?: number, timeoutMs?: number }} o
+ * Judges one answer of GET .../environments/{name}/deployment-branch-policies. Pure: no I/O.
+ * @param {string} name
+ * @param {ApiAnswer} answer
+ * @returns {string[]} problems (empty: every policy names real branches)
+ */
+function evaluateBranchPolicies(name, answer) {
+  const where = `environment "${name}" has custom deployment branch policies`;
+  if (answer.status !== 200) return [`${where}, but listing them answered HTTP ${answer.status}: ${show(answer.body ?? answer.text)}.`];
+  const list = isObject(answer.body) ? answer.body.branch_policies : undefined;
+  if (!Array.isArray(list)) return [`${where}, but the answer has no branch_policies list: ${show(answer.body ?? answer.text)}.`];
+  if (list.length === 0) return [`${where} and none is set, so no branch may deploy. Add main.`];
+  const open = list.filter((p) => !isObject(p) || typeof p.name !== "string" || /^[*/]+$/.test(p.name)).map((p) => (isObject(p) ? show(p.name) : show(p)));
+  return open.length > 0 ? [`${where} that match every branch (${open.join(", ")}). Allow main only.`] : [];
+}
+
+/**
+ * GET one path of the repository's API. Retries 429/5xx and network errors (attempts in total: `attempts`),
+ * never turns an error into a pass; status 0 means no answer came.
+ * @param {{ apiUrl: string, repository: string, token: string, path: string, fetchImpl?: typeof fetch, attempts?: number, retryDelayMs?: number, timeoutMs?: number }} o
  * @returns {Promise<ApiAnswer>}
  */
-async function fetchEnvironment(o) {
+async function getRepoJson(o) {
   const doFetch = o.fetchImpl ?? fetch;
-  const url = `${o.apiUrl.replace(/\/+$/, "")}/repos/${o.repository}/environments/${encodeURIComponent(o.environment)}`;
+  const url = `${o.apiUrl.replace(/\/+$/, "")}/repos/${o.repository}/${o.path}`;
   const attempts = o.attempts ?? 3;
   /** @type {ApiAnswer} */
   let last = { status: 0, body: undefined, text: "no attempt made" };
@@ -202,8 +222,16 @@ async function main(env, deps = {}) {
   }
   const results = [];
   for (const environment of environments) {
-    const answer = await fetchEnvironment({ apiUrl: env.GITHUB_API_URL || "https://api.github.com", repository, token, environment, fetchImpl: deps.fetchImpl, retryDelayMs: deps.retryDelayMs });
+    const request = { apiUrl: env.GITHUB_API_URL || "https://api.github.com", repository, token, fetchImpl: deps.fetchImpl, retryDelayMs: deps.retryDelayMs };
+    const base = `environments/${encodeURIComponent(environment)}`;
+    const answer = await getRepoJson({ ...request, path: base });
     const result = answer.status === 0 ? { environment, ok: false, problems: [`could not ask GitHub about "${environment}" (${answer.text}).`], warnings: [], reviewers: [] } : evaluateEnvironment(environment, answer);
+    const branchPolicy = isObject(answer.body) ? answer.body.deployment_branch_policy : undefined;
+    if (answer.status === 200 && isObject(branchPolicy) && branchPolicy.custom_branch_policies === true) {
+      const policies = await getRepoJson({ ...request, path: `${base}/deployment-branch-policies?per_page=100` });
+      result.problems.push(...evaluateBranchPolicies(environment, policies));
+      result.ok = result.problems.length === 0;
+    }
     results.push(result);
     for (const p of result.problems) write(`::error title=Approval gate missing (${environment})::${escapeData(p)}`);
     for (const w of result.warnings) write(`::warning title=Approval gate (${environment})::${escapeData(w)}`);
@@ -215,7 +243,7 @@ async function main(env, deps = {}) {
   return { exitCode, results };
 }
 
-module.exports = { evaluateEnvironment, fetchEnvironment, renderSummary, main, API_VERSION };
+module.exports = { evaluateEnvironment, evaluateBranchPolicies, getRepoJson, renderSummary, main, API_VERSION };
 
 if (require.main === module) {
   main(process.env).then(

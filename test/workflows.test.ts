@@ -8,6 +8,7 @@ import {
   checkAllowDestroy,
   checkApprovalGates,
   checkDeployPipeline,
+  checkNoScriptExpressions,
   checkPermissions,
   checkPinnedActions,
   checkReadOnly,
@@ -101,6 +102,10 @@ describe.each(workflowFiles)("%s: common rules", (file) => {
 
   it("never puts secrets in run scripts or prints them", () => {
     expect(checkSecretsNotEchoed(doc)).toEqual([]);
+  });
+
+  it("puts no ${{ }} expression into run scripts or github-script code (values go through env:)", () => {
+    expect(checkNoScriptExpressions(doc)).toEqual([]);
   });
 });
 
@@ -624,6 +629,19 @@ describe("common rules fail on broken copies", () => {
     delete noAutomation.env?.TF_IN_AUTOMATION;
     expect(checkTerraformSource(noAutomation, deploy.text)).toContain("runs terraform but the workflow env does not set TF_IN_AUTOMATION=1");
     expect(checkToolchainAction({ runs: { steps: [{ uses: "hashicorp/setup-terraform@x", with: { terraform_version: "1.12.2", terraform_wrapper: true } }] } })).toHaveLength(3);
+  });
+
+  it("expressions spliced into scripts", () => {
+    const wf = clone(deploy.doc);
+    const guard = stepsOf(job(wf, "plan-prod")).find(isGuardStep);
+    if (!guard) throw new Error("no guard");
+    guard.run = `${guard.run} --title "\${{ github.event.head_commit.message }}"`;
+    const comment = clone(byName("ci.yml").doc);
+    const script = stepsOf(job(comment, "comment")).find((s) => s.with?.script);
+    if (!script?.with) throw new Error("no script");
+    script.with.script = `const title = "\${{ github.event.pull_request.title }}";`;
+    expect(checkNoScriptExpressions(wf)).toEqual([expect.stringMatching(/^plan-prod step \d+ \(Plan guard\): run contains a \$\{\{ \}\} expression/)]);
+    expect(checkNoScriptExpressions(comment)).toEqual([expect.stringMatching(/^comment step \d+ \(.*\): script contains/)]);
   });
 
   it("secrets in run scripts or printed from env", () => {

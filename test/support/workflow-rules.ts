@@ -470,3 +470,19 @@ export function checkRotationIsolation(wf: Workflow): string[] {
   }
   return problems;
 }
+
+/**
+ * No `${{ }}` expression inside a run script or a github-script `script:` (values reach scripts only through env:),
+ * so no input, branch name, title or comment can become script text (GitHub's "script injection").
+ */
+export function checkNoScriptExpressions(wf: Workflow): string[] {
+  const problems: string[] = [];
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    steps(job).forEach((s, i) => {
+      for (const [field, text] of [["run", s.run], ["script", usesAction(s, "actions/github-script@") ? s.with?.script : undefined]] as const) {
+        if (typeof text === "string" && /\$\{\{/.test(text)) problems.push(`${id} step ${i + 1} (${s.name ?? "unnamed"}): ${field} contains a \${{ }} expression; pass the value through env:`);
+      }
+    });
+  }
+  return problems;
+}

@@ -94,7 +94,9 @@ function evaluateEnvironment(name, answer) {
   if (answer.status === 403) {
     return fail(
       `the token may not read environment "${name}" (HTTP 403${message}). Give the gate job "permissions: actions: read" ` +
-        `(GitHub's "Get an environment" needs the Actions read permission); if the message mentions a rate limit, re-run later.`,
+        `(GitHub's "Get an environment" needs the Actions read permission). If the job already has it and an organization policy ` +
+        `still refuses the job token, store a fine-grained token with only "Actions: read" on this repository as secret ` +
+        `ENVIRONMENTS_READ_TOKEN. If the message mentions a rate limit, re-run later.`,
     );
   }
   if (answer.status !== 200) return fail(`unexpected answer HTTP ${answer.status} for environment "${name}": ${show(answer.body ?? answer.text)}.`);

@@ -374,7 +374,9 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
       if (gateEnvironments(s).length === 0) continue;
       const rawStep = s as Step & { "continue-on-error"?: unknown };
       if (rawStep["continue-on-error"] !== undefined || s.if !== undefined) problems.push(`${id}: the gate step must not be conditional or continue on error`);
-      if (!/^\$\{\{\s*(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/.test(String(s.env?.GITHUB_TOKEN ?? ""))) problems.push(`${id}: the gate step must get GITHUB_TOKEN from github.token`);
+      if (!/^\$\{\{\s*(secrets\.ENVIRONMENTS_READ_TOKEN\s*\|\|\s*)?(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/.test(String(s.env?.GITHUB_TOKEN ?? ""))) {
+        problems.push(`${id}: the gate step must get GITHUB_TOKEN from github.token (or secrets.ENVIRONMENTS_READ_TOKEN || github.token)`);
+      }
     }
   }
   if (gates.size === 0) problems.push(`no job runs ${GATE_SCRIPT}`);

@@ -12,6 +12,7 @@ import {
   checkPermissions,
   checkPinnedActions,
   checkReadOnly,
+  checkRoleEnvironments,
   checkRotateJobs,
   checkRotateTriggers,
   checkRotationIsolation,
@@ -102,6 +103,10 @@ describe.each(workflowFiles)("%s: common rules", (file) => {
 
   it("never puts secrets in run scripts or prints them", () => {
     expect(checkSecretsNotEchoed(doc)).toEqual([]);
+  });
+
+  it("assumes the plan role only in <env>-plan and the apply/rotation roles only in <env> (the roles' trust)", () => {
+    expect(checkRoleEnvironments(doc)).toEqual([]);
   });
 
   it("puts no ${{ }} expression into run scripts or github-script code (values go through env:)", () => {
@@ -629,6 +634,22 @@ describe("common rules fail on broken copies", () => {
     delete noAutomation.env?.TF_IN_AUTOMATION;
     expect(checkTerraformSource(noAutomation, deploy.text)).toContain("runs terraform but the workflow env does not set TF_IN_AUTOMATION=1");
     expect(checkToolchainAction({ runs: { steps: [{ uses: "hashicorp/setup-terraform@x", with: { terraform_version: "1.12.2", terraform_wrapper: true } }] } })).toHaveLength(3);
+  });
+
+  it("roles assumed outside the environments they trust", () => {
+    const wf = clone(deploy.doc);
+    job(wf, "plan-prod").environment = "prod";
+    job(wf, "apply-dev").environment = "dev-plan";
+    delete job(wf, "apply-staging").environment;
+    const configure = stepsOf(job(wf, "plan-dev")).find((s) => (s.uses ?? "").startsWith("aws-actions/"));
+    if (!configure?.with) throw new Error("no configure step");
+    configure.with["role-to-assume"] = "arn:aws:iam::111111111111:role/admin";
+    expect(checkRoleEnvironments(wf)).toEqual([
+      "plan-dev: assumes arn:aws:iam::111111111111:role/admin, which is none of the plan, apply or rotation roles",
+      "apply-dev: assumes ${{ vars.AWS_APPLY_ROLE_ARN }} in dev-plan; it trusts only the environment <env> itself",
+      "apply-staging: assumes ${{ vars.AWS_APPLY_ROLE_ARN }} outside any GitHub environment",
+      "plan-prod: assumes the plan role in environment prod; it trusts only <env>-plan",
+    ]);
   });
 
   it("expressions spliced into scripts", () => {

@@ -488,3 +488,25 @@ export function checkNoScriptExpressions(wf: Workflow): string[] {
   }
   return problems;
 }
+
+/**
+ * Each role is assumed only from the GitHub environment its trust policy names (bootstrap stack): the plan role from
+ * `<env>-plan` (`repo:R:environment:<env>-plan`), the apply and rotation roles from `<env>` itself. A job assuming
+ * a role outside those environments would either fail at AssumeRoleWithWebIdentity or mean a trust was widened.
+ */
+export function checkRoleEnvironments(wf: Workflow): string[] {
+  const problems: string[] = [];
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    const env = environmentName(job);
+    for (const s of steps(job).filter(isConfigureAws)) {
+      const role = String(s.with?.["role-to-assume"] ?? "");
+      const plan = role === "${{ vars.AWS_PLAN_ROLE_ARN }}";
+      const envRole = role === "${{ vars.AWS_APPLY_ROLE_ARN }}" || role === "${{ vars.AWS_ROTATION_ROLE_ARN }}";
+      if (!plan && !envRole) problems.push(`${id}: assumes ${role}, which is none of the plan, apply or rotation roles`);
+      else if (env === undefined) problems.push(`${id}: assumes ${role} outside any GitHub environment`);
+      else if (plan && !/-plan$/.test(env)) problems.push(`${id}: assumes the plan role in environment ${env}; it trusts only <env>-plan`);
+      else if (envRole && /-plan$/.test(env)) problems.push(`${id}: assumes ${role} in ${env}; it trusts only the environment <env> itself`);
+    }
+  }
+  return problems;
+}

@@ -5,12 +5,17 @@ import * as path from "node:path";
 import { validateAction, validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import {
+  checkAllowDestroy,
+  checkApprovalGates,
   checkDeployPipeline,
+  checkNoScriptExpressions,
   checkPermissions,
   checkPinnedActions,
   checkReadOnly,
+  checkRoleEnvironments,
   checkRotateJobs,
   checkRotateTriggers,
+  checkRotationIsolation,
   checkSecretsNotEchoed,
   checkTerraformSource,
   checkToolchainAction,
@@ -99,6 +104,14 @@ describe.each(workflowFiles)("%s: common rules", (file) => {
   it("never puts secrets in run scripts or prints them", () => {
     expect(checkSecretsNotEchoed(doc)).toEqual([]);
   });
+
+  it("assumes the plan role only in <env>-plan and the apply/rotation roles only in <env> (the roles' trust)", () => {
+    expect(checkRoleEnvironments(doc)).toEqual([]);
+  });
+
+  it("puts no ${{ }} expression into run scripts or github-script code (values go through env:)", () => {
+    expect(checkNoScriptExpressions(doc)).toEqual([]);
+  });
 });
 
 describe("Terraform version: one place", () => {
@@ -128,15 +141,15 @@ describe("deploy.yml", () => {
     expect(checkDeployPipeline(doc)).toEqual([]);
   });
 
-  it("runs on push to main and workflow_dispatch with an allow_destroy input passed to the guard", () => {
+  it("runs on push to main and workflow_dispatch, with one allow_destroy input per environment reaching only its own guard steps", () => {
     expect(Object.keys(doc.on)).toEqual(expect.arrayContaining(["push", "workflow_dispatch"]));
-    const dispatch = doc.on.workflow_dispatch as { inputs: Record<string, { type: string }> };
-    expect(dispatch.inputs.allow_destroy.type).toBe("string");
-    expect(doc.env?.ALLOW_DESTROY).toBe("${{ inputs.allow_destroy }}");
+    expect(checkAllowDestroy(doc)).toEqual([]);
+    expect(doc.env?.ALLOW_DESTROY).toBeUndefined();
     for (const env of ["dev", "staging", "prod"]) {
       for (const id of [`plan-${env}`, `apply-${env}`]) {
         const guard = stepsOf(job(doc, id)).find(isGuardStep);
-        expect(guard?.run).toContain('--allow-destroy "$ALLOW_DESTROY"');
+        expect(guard?.env?.ALLOW_DESTROY).toBe(`\${{ inputs.allow_destroy_${env} }}`);
+        expect(guard?.run).toMatch(/^bash \.github\/scripts\/plan-guard\.sh --plan /m);
       }
     }
   });
@@ -153,9 +166,120 @@ describe("deploy.yml", () => {
     const synthJobs = Object.entries(doc.jobs).filter(([, j]) => (j.steps ?? []).some((s) => /npm run synth/.test(s.run ?? "")));
     expect(synthJobs.map(([id]) => id)).toEqual(["synth"]);
     for (const [id, j] of Object.entries(doc.jobs)) {
-      if (id === "synth") continue;
+      if (id === "synth" || id === "gates") continue;
       expect((j.steps ?? []).some((s) => s.with?.name === "cdktf-out-${{ github.run_id }}")).toBe(true);
     }
+  });
+
+  it("checks through the GitHub API that staging and prod are gated before any job enters them", () => {
+    expect(checkApprovalGates(doc)).toEqual([]);
+    const gates = job(doc, "gates");
+    expect(gates.environment).toBeUndefined();
+    expect(gates.needs).toBeUndefined();
+    // Directly needed by the first job of the pipeline and by both protected applies.
+    expect(job(doc, "plan-dev").needs).toEqual(expect.arrayContaining(["gates"]));
+    expect(job(doc, "apply-staging").needs).toEqual(expect.arrayContaining(["gates"]));
+    expect(job(doc, "apply-prod").needs).toEqual(expect.arrayContaining(["gates"]));
+  });
+
+  describe("approval gate and allow_destroy rules fail on broken copies", () => {
+    const gateViolations = (mutate: (wf: Workflow) => void): string => {
+      const wf = clone(doc);
+      mutate(wf);
+      return checkApprovalGates(wf).join("\n");
+    };
+    const gateStep = (wf: Workflow): Step => {
+      const s = stepsOf(job(wf, "gates")).find((x) => /check-environment-gates/.test(x.run ?? ""));
+      if (!s) throw new Error("no gate step");
+      return s;
+    };
+
+    it("gate job removed", () => {
+      const out = gateViolations((wf) => {
+        delete wf.jobs.gates;
+        job(wf, "plan-dev").needs = "synth";
+        job(wf, "apply-staging").needs = "plan-staging";
+        job(wf, "apply-prod").needs = "plan-prod";
+      });
+      expect(out).toMatch(/no job runs \.github\/scripts\/check-environment-gates\.js/);
+      expect(out).toMatch(/apply-staging: runs in protected environment "staging" without \(transitively\) needing a gate job/);
+      expect(out).toMatch(/apply-prod: runs in protected environment "prod" without/);
+    });
+    it("an apply that does not wait for the gate", () => {
+      const out = gateViolations((wf) => {
+        job(wf, "plan-dev").needs = "synth";
+        job(wf, "apply-staging").needs = "plan-staging";
+      });
+      expect(out).toMatch(/apply-staging: runs in protected environment "staging" without/);
+      // apply-prod still needs the gate directly.
+      expect(out).not.toMatch(/apply-prod/);
+      // Either path alone gates: without plan-dev's, the direct needs; without apply-prod's, the path through staging.
+      expect(gateViolations((wf) => (job(wf, "plan-dev").needs = "synth"))).toBe("");
+      expect(gateViolations((wf) => (job(wf, "apply-prod").needs = "plan-prod"))).toBe("");
+    });
+    it("the gate checks staging only", () => {
+      expect(gateViolations((wf) => (gateStep(wf).env = { ...gateStep(wf).env, GATE_ENVIRONMENTS: "staging" }))).toMatch(/apply-prod: runs in protected environment "prod"/);
+    });
+    it("a job on the way runs after a failed gate", () => {
+      expect(gateViolations((wf) => (job(wf, "apply-prod").if = "always()"))).toMatch(/apply-prod: apply-prod has if: always\(\)/);
+      const viaPlan = gateViolations((wf) => {
+        job(wf, "apply-staging").needs = "plan-staging";
+        job(wf, "plan-staging").if = "!cancelled()";
+      });
+      expect(viaPlan).toMatch(/apply-staging: plan-staging has if: !cancelled\(\)/);
+    });
+    it("the gate job in an environment, without actions: read, conditional, or continuing on error", () => {
+      expect(gateViolations((wf) => (job(wf, "gates").environment = "prod"))).toMatch(/gates: the gate job must not name an environment/);
+      expect(gateViolations((wf) => (job(wf, "gates").permissions = { contents: "read" }))).toMatch(/gates: the gate job needs permissions actions: read/);
+      expect(gateViolations((wf) => (job(wf, "gates").if = "github.event_name == 'push'"))).toMatch(/gates: the gate job must not be conditional/);
+      expect(gateViolations((wf) => Object.assign(gateStep(wf), { "continue-on-error": true }))).toMatch(/the gate step must not be conditional or continue on error/);
+      expect(gateViolations((wf) => (gateStep(wf).env = { GATE_ENVIRONMENTS: "staging prod" }))).toMatch(/must get GITHUB_TOKEN from github.token/);
+    });
+    it("gate step that does something else than run the script", () => {
+      expect(gateViolations((wf) => (gateStep(wf).run = "node .github/scripts/check-environment-gates.js || true"))).toMatch(/no job runs/);
+    });
+
+    const destroyViolations = (mutate: (wf: Workflow) => void): string => {
+      const wf = clone(doc);
+      mutate(wf);
+      return checkAllowDestroy(wf).join("\n");
+    };
+    it("one allow_destroy for every environment, or at workflow level", () => {
+      const out = destroyViolations((wf) => {
+        const inputs = (wf.on.workflow_dispatch as { inputs: Record<string, unknown> }).inputs;
+        delete inputs.allow_destroy_prod;
+        inputs.allow_destroy = { type: "string" };
+        wf.env = { ...wf.env, ALLOW_DESTROY: "${{ inputs.allow_destroy }}" };
+      });
+      expect(out).toMatch(/input allow_destroy: allow_destroy inputs must be per environment/);
+      expect(out).toMatch(/needs a string input allow_destroy_prod/);
+      expect(out).toMatch(/workflow env must not carry allow_destroy/);
+    });
+    it("another environment's input, interpolation into the script, or the guard called directly", () => {
+      const wrongEnv = destroyViolations((wf) => {
+        const guard = stepsOf(job(wf, "apply-prod")).find(isGuardStep);
+        if (!guard) throw new Error("no guard");
+        guard.env = { ALLOW_DESTROY: "${{ inputs.allow_destroy_dev }}" };
+      });
+      expect(wrongEnv).toMatch(/apply-prod step \d+ \(Plan guard \(again, on the saved plan\)\): allow_destroy_dev reaches a prod job/);
+      expect(wrongEnv).toMatch(/apply-prod: its plan-guard step must get ALLOW_DESTROY from inputs.allow_destroy_prod only/);
+      const spliced = destroyViolations((wf) => {
+        const guard = stepsOf(job(wf, "plan-staging")).find(isGuardStep);
+        if (!guard) throw new Error("no guard");
+        guard.run = `${guard.run} --allow-destroy "\${{ inputs.allow_destroy_staging }}"`;
+      });
+      expect(spliced).toMatch(/plan-staging step \d+ \(Plan guard\): allow_destroy interpolated outside env:/);
+      const direct = destroyViolations((wf) => {
+        const guard = stepsOf(job(wf, "plan-dev")).find(isGuardStep);
+        if (!guard) throw new Error("no guard");
+        guard.run = 'npm run --silent plan-guard -- --plan "$STACK_DIR/$TF_ENV.plan.json" --allow-destroy "$ALLOW_DESTROY"';
+      });
+      expect(direct).toMatch(/plan-dev: plan-guard must run through \.github\/scripts\/plan-guard\.sh/);
+      const leaked = destroyViolations((wf) => {
+        stepsOf(job(wf, "apply-dev")).push({ name: "echo", run: "echo hi", env: { X: "${{ inputs.allow_destroy_dev }}" } });
+      });
+      expect(leaked).toMatch(/apply-dev step \d+ \(echo\): allow_destroy_dev is passed to a step that is not plan-guard/);
+    });
   });
 
   describe("rules fail on broken copies", () => {
@@ -231,6 +355,62 @@ describe("deploy.yml", () => {
   });
 });
 
+describe(".github/scripts/plan-guard.sh: one environment's allow_destroy, checked and recorded (npm faked)", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "guard-wrapper-"));
+  const bin = path.join(dir, "bin");
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, "npm"), '#!/bin/sh\nprintf "%s\\n" "$@" > "$FAKE_NPM_ARGS"\nexit "${FAKE_NPM_STATUS:-0}"\n', { mode: 0o755 });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const runWrapper = (allowDestroy: string, status = 0) => {
+    const work = fs.mkdtempSync(path.join(dir, "work-"));
+    const argsFile = path.join(work, "npm-args");
+    const summary = path.join(work, "summary.md");
+    const result = spawnSync("bash", [path.join(ROOT, ".github", "scripts", "plan-guard.sh"), "--plan", "prod.plan.json"], {
+      cwd: work,
+      encoding: "utf8",
+      env: { PATH: `${bin}:${process.env.PATH}`, TF_ENV: "prod", ALLOW_DESTROY: allowDestroy, GITHUB_ACTOR: "alice", GITHUB_STEP_SUMMARY: summary, FAKE_NPM_ARGS: argsFile, FAKE_NPM_STATUS: String(status) },
+    });
+    const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8") : undefined);
+    return { code: result.status, stdout: result.stdout, args: read(argsFile)?.trim().split("\n"), summary: read(summary) ?? "", work };
+  };
+
+  it("passes each pattern as its own --allow-destroy and records them in the job summary", () => {
+    const r = runWrapper(' aws_sqs_queue.dlq,module.rule_x.aws_sqs_queue.dlq["a"]\taws_kms_alias.old* ');
+    expect(r.code).toBe(0);
+    expect(r.args).toEqual([
+      "run", "--silent", "plan-guard", "--", "--plan", "prod.plan.json",
+      "--allow-destroy", "aws_sqs_queue.dlq", "--allow-destroy", 'module.rule_x.aws_sqs_queue.dlq["a"]', "--allow-destroy", "aws_kms_alias.old*",
+    ]);
+    expect(r.summary).toContain('**allow_destroy for prod** (input `allow_destroy_prod`, run started by @alice): `aws_sqs_queue.dlq`, `module.rule_x.aws_sqs_queue.dlq["a"]`, `aws_kms_alias.old*`');
+  });
+
+  it("passes no --allow-destroy when the input is empty, says so, and keeps plan-guard's exit code", () => {
+    const r = runWrapper("", 2);
+    expect(r.code).toBe(2);
+    expect(r.args).toEqual(["run", "--silent", "plan-guard", "--", "--plan", "prod.plan.json"]);
+    expect(r.summary).toContain("**allow_destroy for prod:** none");
+  });
+
+  it.each(["*", "**", "*.*", "module.*", "module.*.*", "aws_sqs_queue.dlq *"])("rejects %j, which matches everything, without running plan-guard", (input) => {
+    const r = runWrapper(input);
+    expect(r.code).toBe(3);
+    expect(r.args).toBeUndefined();
+    expect(r.stdout).toMatch(/^::error title=allow_destroy_prod rejected::pattern '[*.module]+' matches every address/m);
+    expect(r.summary).toContain("**allow_destroy for prod: REJECTED**");
+  });
+
+  it("rejects characters that are no part of an address, and never runs them", () => {
+    for (const input of ["$(touch pwned)", "aws_x.y;touch pwned", "`touch pwned`", "aws_x.y\n::error::forged"]) {
+      const r = runWrapper(input);
+      expect(r.code).toBe(3);
+      expect(r.args).toBeUndefined();
+      expect(fs.existsSync(path.join(r.work, "pwned"))).toBe(false);
+      expect(r.stdout).not.toMatch(/^::error::forged/m);
+    }
+  });
+});
+
 describe("ci.yml and drift.yml are read-only", () => {
   it.each(["ci.yml", "drift.yml"])("%s never applies and only assumes the plan role", (file) => {
     expect(checkReadOnly(byName(file).doc)).toEqual([]);
@@ -281,8 +461,60 @@ describe("rotate-secrets.yml", () => {
     expect(checkRotateTriggers(doc)).toEqual([]);
   });
 
-  it("rotates with the apply role in the GitHub environment, then runs the token smoke test", () => {
+  it("rotates with the rotation role in the GitHub environment, then runs the token smoke test", () => {
     expect(checkRotateJobs(doc)).toEqual([]);
+  });
+
+  it("never uses the apply role: rotation role, outputs read by a plan-role job in <env>-plan, concurrency shared with deploy", () => {
+    expect(checkRotationIsolation(doc)).toEqual([]);
+    expect(JSON.stringify(doc)).not.toContain("AWS_APPLY_ROLE_ARN");
+  });
+
+  it("shares one concurrency group per environment with deploy.yml's apply job (which runs rotate --bootstrap-only)", () => {
+    const deploy = byName("deploy.yml").doc;
+    const rotateGroup = (env: string) => {
+      const c = job(doc, "rotate").concurrency;
+      if (typeof c !== "object") throw new Error("rotate has no concurrency map");
+      return { group: c.group.replace(/\$\{\{\s*matrix\.env\s*\}\}/, env), cancel: c["cancel-in-progress"] };
+    };
+    for (const env of ["dev", "staging", "prod"]) {
+      const apply = job(deploy, `apply-${env}`);
+      expect(stepsOf(apply).some((s) => /rotate -- --env "\$TF_ENV" --all --bootstrap-only/.test(s.run ?? ""))).toBe(true);
+      const c = apply.concurrency;
+      if (typeof c !== "object") throw new Error("apply has no concurrency map");
+      expect(rotateGroup(env)).toEqual({ group: c.group, cancel: false });
+      expect(c.group).toBe(`deploy-${env}`);
+    }
+  });
+
+  it("rotation isolation rules fail on broken copies", () => {
+    const applyRole = clone(doc);
+    const configure = stepsOf(job(applyRole, "rotate")).find((s) => (s.uses ?? "").startsWith("aws-actions/"));
+    if (!configure?.with) throw new Error("no configure step");
+    configure.with["role-to-assume"] = "${{ vars.AWS_APPLY_ROLE_ARN }}";
+    expect(checkRotationIsolation(applyRole).join("\n")).toMatch(/rotate: must assume only the rotation role/);
+    expect(checkRotateJobs(applyRole).join("\n")).toMatch(/rotate: must assume the rotation role/);
+
+    const ownGroup = clone(doc);
+    job(ownGroup, "rotate").concurrency = { group: "rotate-${{ matrix.env }}", "cancel-in-progress": false };
+    expect(checkRotationIsolation(ownGroup).join("\n")).toMatch(/rotate: needs concurrency \{group: deploy-<its environment>/);
+    const cancelling = clone(doc);
+    job(cancelling, "rotate").concurrency = { group: "deploy-${{ matrix.env }}", "cancel-in-progress": true };
+    expect(checkRotationIsolation(cancelling).join("\n")).toMatch(/rotate: needs concurrency/);
+
+    const terraformHere = clone(doc);
+    stepsOf(job(terraformHere, "rotate")).splice(2, 0, { run: 'terraform -chdir="$STACK_DIR" output -json > "outputs/$TF_ENV.json"' });
+    expect(checkRotationIsolation(terraformHere).join("\n")).toMatch(/rotate: runs terraform/);
+
+    const outputsWithApplyRole = clone(doc);
+    const outConfigure = stepsOf(job(outputsWithApplyRole, "outputs")).find((s) => (s.uses ?? "").startsWith("aws-actions/"));
+    if (!outConfigure?.with) throw new Error("no configure step");
+    outConfigure.with["role-to-assume"] = "${{ vars.AWS_APPLY_ROLE_ARN }}";
+    expect(checkRotationIsolation(outputsWithApplyRole).join("\n")).toMatch(/outputs: reads outputs for rotation, so it must run in <env>-plan with the plan role only/);
+
+    const notNeeded = clone(doc);
+    delete job(notNeeded, "rotate").needs;
+    expect(checkRotationIsolation(notNeeded).join("\n")).toMatch(/must be uploaded by a job it needs directly/);
   });
 
   describe("the rotate step's script (run with bash -e as on GitHub, npm faked)", () => {
@@ -327,10 +559,10 @@ describe("rotate-secrets.yml", () => {
     });
   });
 
-  it("notifies through an issue when rotation fails", () => {
+  it("notifies through an issue when rotation fails or is cancelled (a pending job displaced in deploy-<env>)", () => {
     const notify = job(doc, "notify");
-    expect(notify.if).toBe("failure()");
-    expect(notify.needs).toBe("rotate");
+    expect(notify.if).toBe("always() && (contains(needs.*.result, 'failure') || contains(needs.*.result, 'cancelled'))");
+    expect(notify.needs).toEqual(["outputs", "rotate"]);
     expect(notify.permissions).toEqual({ "issues": "write" });
   });
 
@@ -404,6 +636,35 @@ describe("common rules fail on broken copies", () => {
     expect(checkToolchainAction({ runs: { steps: [{ uses: "hashicorp/setup-terraform@x", with: { terraform_version: "1.12.2", terraform_wrapper: true } }] } })).toHaveLength(3);
   });
 
+  it("roles assumed outside the environments they trust", () => {
+    const wf = clone(deploy.doc);
+    job(wf, "plan-prod").environment = "prod";
+    job(wf, "apply-dev").environment = "dev-plan";
+    delete job(wf, "apply-staging").environment;
+    const configure = stepsOf(job(wf, "plan-dev")).find((s) => (s.uses ?? "").startsWith("aws-actions/"));
+    if (!configure?.with) throw new Error("no configure step");
+    configure.with["role-to-assume"] = "arn:aws:iam::111111111111:role/admin";
+    expect(checkRoleEnvironments(wf)).toEqual([
+      "plan-dev: assumes arn:aws:iam::111111111111:role/admin, which is none of the plan, apply or rotation roles",
+      "apply-dev: assumes ${{ vars.AWS_APPLY_ROLE_ARN }} in dev-plan; it trusts only the environment <env> itself",
+      "apply-staging: assumes ${{ vars.AWS_APPLY_ROLE_ARN }} outside any GitHub environment",
+      "plan-prod: assumes the plan role in environment prod; it trusts only <env>-plan",
+    ]);
+  });
+
+  it("expressions spliced into scripts", () => {
+    const wf = clone(deploy.doc);
+    const guard = stepsOf(job(wf, "plan-prod")).find(isGuardStep);
+    if (!guard) throw new Error("no guard");
+    guard.run = `${guard.run} --title "\${{ github.event.head_commit.message }}"`;
+    const comment = clone(byName("ci.yml").doc);
+    const script = stepsOf(job(comment, "comment")).find((s) => s.with?.script);
+    if (!script?.with) throw new Error("no script");
+    script.with.script = `const title = "\${{ github.event.pull_request.title }}";`;
+    expect(checkNoScriptExpressions(wf)).toEqual([expect.stringMatching(/^plan-prod step \d+ \(Plan guard\): run contains a \$\{\{ \}\} expression/)]);
+    expect(checkNoScriptExpressions(comment)).toEqual([expect.stringMatching(/^comment step \d+ \(.*\): script contains/)]);
+  });
+
   it("secrets in run scripts or printed from env", () => {
     const wf = clone(deploy.doc);
     stepsOf(job(wf, "apply-dev")).push({ name: "leak", run: 'echo "${{ secrets.GENESYSCLOUD_OAUTHCLIENT_SECRET }}"' });
@@ -414,6 +675,24 @@ describe("common rules fail on broken copies", () => {
     expect(out).toMatch(/apply-dev step \d+ \(leak\): run script references secrets\.\* directly/);
     expect(out).toMatch(/apply-prod .*set -x with secrets/);
     expect(out).toMatch(/apply-prod .*may print secret variable GENESYSCLOUD_OAUTHCLIENT_SECRET/);
+  });
+});
+
+describe(".github/CODEOWNERS", () => {
+  const rules = fs
+    .readFileSync(path.join(ROOT, ".github", "CODEOWNERS"), "utf8")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split(/\s+/));
+
+  it("gives the pipelines, environments, stacks and scripts an owner (a team or user handle on every line)", () => {
+    const owned = rules.map(([pattern]) => pattern);
+    expect(owned).toEqual(expect.arrayContaining(["/.github/", "/environments/", "/stacks/", "/scripts/", "/modules/"]));
+    for (const [pattern, ...owners] of rules) {
+      expect(`${pattern}: ${owners.length} owner(s)`).not.toBe(`${pattern}: 0 owner(s)`);
+      for (const owner of owners) expect(owner).toMatch(/^@[\w-]+(\/[\w-]+)?$/);
+    }
   });
 });
 

@@ -1,0 +1,260 @@
+// @ts-check
+/**
+ * Approval gate that fails closed: before the deploy workflow lets any job into the `staging` or `prod`
+ * GitHub environment, this asks GitHub whether each of those environments exists and is protected by
+ * required reviewers. Anything but the documented answer of a protected environment fails the job.
+ *
+ * Why: a job that names an environment which does not exist CREATES it, without protection rules; and on
+ * a private repository required reviewers need GitHub Enterprise (Free, Pro and Team offer them on public
+ * repositories only; Free has no environments at all on private ones). Without this check `plan-prod ->
+ * apply-prod` would then run with nobody reviewing the plan. See docs/ci-cd.md "Approval gates".
+ *
+ * API (REST "Get an environment", version 2022-11-28):
+ *   GET /repos/{owner}/{repo}/environments/{environment_name}
+ *   https://docs.github.com/en/rest/deployments/environments#get-an-environment
+ *   Answer: { name, can_admins_bypass?, protection_rules?: [ { type: "wait_timer" | "required_reviewers" |
+ *   "branch_policy", prevent_self_review?, reviewers?: [ { type: "User" | "Team", reviewer } ] } ],
+ *   deployment_branch_policy: { protected_branches, custom_branch_policies } | null }; 404 when it does not exist.
+ *   With custom deployment branch policies, also GET .../environments/{environment_name}/deployment-branch-policies
+ *   ("List deployment branch policies", https://docs.github.com/en/rest/deployments/branch-policies): { total_count,
+ *   branch_policies: [ { id, name, type? } ] }, same token permission.
+ *   Token: "Anyone with read access to the repository can use this endpoint"; GitHub App and fine-grained
+ *   tokens need the repository permission "Actions" (read). GITHUB_TOKEN is a GitHub App installation token,
+ *   so the job grants `permissions: actions: read` (without it GitHub answers 403 "Resource not accessible
+ *   by integration").
+ *
+ * Passes an environment only when ALL of these hold in the answer:
+ *   - HTTP 200 with a JSON object naming that environment;
+ *   - a protection rule of type "required_reviewers" listing at least one reviewer;
+ *   - that rule has prevent_self_review === true (whoever started the run cannot approve it);
+ *   - deployment_branch_policy is not null (not every branch may deploy); with custom policies, the list is readable,
+ *     not empty, and no pattern is made of wildcards and slashes only (such as `*` or `**`).
+ * can_admins_bypass === true is reported as a warning (admins can also edit the rules themselves).
+ *
+ * CLI: node .github/scripts/check-environment-gates.js
+ *   env GATE_ENVIRONMENTS ("staging prod"), GITHUB_REPOSITORY (owner/repo), GITHUB_TOKEN,
+ *   GITHUB_API_URL (default https://api.github.com), GITHUB_STEP_SUMMARY (optional).
+ *   Exit 0: every environment is gated; 1: at least one is not, or the answer could not be judged.
+ */
+/* global fetch, AbortSignal, setTimeout -- Node 18+ globals (eslint.config.js lists only the CommonJS ones) */
+"use strict";
+
+const fs = require("node:fs");
+
+const API_VERSION = "2022-11-28";
+const DOCS = "docs/ci-cd.md (Approval gates)";
+const PLAN_HINT =
+  "On a private or internal repository, required reviewers need GitHub Enterprise (GitHub Free, Pro and Team offer them " +
+  "on public repositories only); see " + DOCS + ".";
+
+/**
+ * @typedef {{ status: number, body: unknown, text?: string }} ApiAnswer  one HTTP answer (body: parsed JSON, or undefined)
+ * @typedef {{ environment: string, ok: boolean, problems: string[], warnings: string[], reviewers: string[] }} GateResult
+ */
+
+/** @param {unknown} v @returns {v is Record<string, unknown>} */
+const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** @param {unknown} v */
+const show = (v) => {
+  const text = JSON.stringify(v);
+  return text === undefined ? String(v) : text.length > 200 ? `${text.slice(0, 200)}…` : text;
+};
+
+/** @param {unknown} entry */
+function reviewerName(entry) {
+  if (!isObject(entry)) return `unreadable reviewer ${show(entry)}`;
+  const r = isObject(entry.reviewer) ? entry.reviewer : {};
+  const name = r.login ?? r.slug ?? r.name ?? r.id;
+  return `${String(entry.type ?? "?")} ${String(name ?? "?")}`;
+}
+
+/**
+ * Judges one answer of GET /repos/{owner}/{repo}/environments/{name}. Pure: no I/O.
+ * @param {string} name
+ * @param {ApiAnswer} answer
+ * @returns {GateResult}
+ */
+function evaluateEnvironment(name, answer) {
+  /** @type {GateResult} */
+  const result = { environment: name, ok: false, problems: [], warnings: [], reviewers: [] };
+  const fail = (/** @type {string} */ p) => {
+    result.problems.push(p);
+    return result;
+  };
+  const message = isObject(answer.body) && typeof answer.body.message === "string" ? `: ${answer.body.message}` : "";
+
+  if (answer.status === 404) {
+    return fail(
+      `GitHub environment "${name}" does not exist (HTTP 404${message}). A job that names it would create it WITHOUT protection ` +
+        `rules. Create it (Settings > Environments) with required reviewers, "Prevent self-review" and deployments from main only. ${PLAN_HINT}`,
+    );
+  }
+  if (answer.status === 401) return fail(`the token was rejected (HTTP 401${message}); the job needs GITHUB_TOKEN in its environment.`);
+  if (answer.status === 403) {
+    return fail(
+      `the token may not read environment "${name}" (HTTP 403${message}). Give the gate job "permissions: actions: read" ` +
+        `(GitHub's "Get an environment" needs the Actions read permission). If the job already has it and an organization policy ` +
+        `still refuses the job token, store a fine-grained token with only "Actions: read" on this repository as secret ` +
+        `ENVIRONMENTS_READ_TOKEN. If the message mentions a rate limit, re-run later.`,
+    );
+  }
+  if (answer.status !== 200) return fail(`unexpected answer HTTP ${answer.status} for environment "${name}": ${show(answer.body ?? answer.text)}.`);
+  const env = answer.body;
+  if (!isObject(env)) return fail(`HTTP 200 but the answer is not a JSON object: ${show(answer.body ?? answer.text)}.`);
+  if (typeof env.name !== "string" || env.name.toLowerCase() !== name.toLowerCase()) {
+    return fail(`the answer describes environment ${show(env.name)}, not "${name}".`);
+  }
+  if (!Array.isArray(env.protection_rules)) {
+    return fail(`environment "${name}" has no protection rules (protection_rules is ${show(env.protection_rules)}). ${PLAN_HINT}`);
+  }
+  const rules = env.protection_rules.filter(isObject);
+  const reviewerRules = rules.filter((r) => r.type === "required_reviewers");
+  if (reviewerRules.length === 0) {
+    const types = rules.map((r) => String(r.type)).join(", ") || "none";
+    return fail(`environment "${name}" has no required-reviewers rule (rules found: ${types}). ${PLAN_HINT}`);
+  }
+  const withReviewers = reviewerRules.filter((r) => Array.isArray(r.reviewers) && r.reviewers.length > 0);
+  if (withReviewers.length === 0) {
+    return fail(`environment "${name}" has a required-reviewers rule that lists no reviewer (reviewers: ${show(reviewerRules[0].reviewers)}). Add the people or team who approve deployments.`);
+  }
+  const rule = withReviewers[0];
+  result.reviewers = /** @type {unknown[]} */ (rule.reviewers).map(reviewerName);
+  if (rule.prevent_self_review !== true) {
+    result.problems.push(
+      `environment "${name}": "Prevent self-review" is off (prevent_self_review: ${show(rule.prevent_self_review)}), so whoever started the run ` +
+        `may approve it alone. Turn it on in the environment's required reviewers settings.`,
+    );
+  }
+  if (!isObject(env.deployment_branch_policy)) {
+    result.problems.push(
+      `environment "${name}" lets every branch deploy (deployment_branch_policy: ${show(env.deployment_branch_policy)}). ` +
+        `Restrict "Deployment branches and tags" to main (or to protected branches).`,
+    );
+  }
+  if (env.can_admins_bypass === true) {
+    result.warnings.push(`environment "${name}": administrators may bypass the protection rules (can_admins_bypass: true); untick "Allow administrators to bypass configured protection rules" to stop that.`);
+  }
+  result.ok = result.problems.length === 0;
+  return result;
+}
+
+/**
+ * Judges one answer of GET .../environments/{name}/deployment-branch-policies. Pure: no I/O.
+ * @param {string} name
+ * @param {ApiAnswer} answer
+ * @returns {string[]} problems (empty: every policy names real branches)
+ */
+function evaluateBranchPolicies(name, answer) {
+  const where = `environment "${name}" has custom deployment branch policies`;
+  if (answer.status !== 200) return [`${where}, but listing them answered HTTP ${answer.status}: ${show(answer.body ?? answer.text)}.`];
+  const list = isObject(answer.body) ? answer.body.branch_policies : undefined;
+  if (!Array.isArray(list)) return [`${where}, but the answer has no branch_policies list: ${show(answer.body ?? answer.text)}.`];
+  if (list.length === 0) return [`${where} and none is set, so no branch may deploy. Add main.`];
+  const open = list.filter((p) => !isObject(p) || typeof p.name !== "string" || /^[*/]+$/.test(p.name)).map((p) => (isObject(p) ? show(p.name) : show(p)));
+  return open.length > 0 ? [`${where} that match every branch (${open.join(", ")}). Allow main only.`] : [];
+}
+
+/**
+ * GET one path of the repository's API. Retries 429/5xx and network errors (attempts in total: `attempts`),
+ * never turns an error into a pass; status 0 means no answer came.
+ * @param {{ apiUrl: string, repository: string, token: string, path: string, fetchImpl?: typeof fetch, attempts?: number, retryDelayMs?: number, timeoutMs?: number }} o
+ * @returns {Promise<ApiAnswer>}
+ */
+async function getRepoJson(o) {
+  const doFetch = o.fetchImpl ?? fetch;
+  const url = `${o.apiUrl.replace(/\/+$/, "")}/repos/${o.repository}/${o.path}`;
+  const attempts = o.attempts ?? 3;
+  /** @type {ApiAnswer} */
+  let last = { status: 0, body: undefined, text: "no attempt made" };
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      const res = await doFetch(url, {
+        headers: { Accept: "application/vnd.github+json", Authorization: `Bearer ${o.token}`, "X-GitHub-Api-Version": API_VERSION, "User-Agent": "genesys-eventbridge-infra-gate" },
+        signal: AbortSignal.timeout(o.timeoutMs ?? 20000),
+      });
+      const text = await res.text();
+      let body;
+      try {
+        body = text === "" ? undefined : JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      last = { status: res.status, body, text: text.slice(0, 500) };
+      if (res.status !== 429 && res.status < 500) return last;
+    } catch (err) {
+      last = { status: 0, body: undefined, text: `request failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    if (attempt < attempts) await new Promise((r) => setTimeout(r, o.retryDelayMs ?? 2000));
+  }
+  return last;
+}
+
+/** Escapes a workflow command's data (https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts). @param {string} s */
+const escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+
+/** @param {GateResult[]} results */
+function renderSummary(results) {
+  const lines = ["### Approval gates", "", "| environment | verdict | reviewers | problems and warnings |", "|---|---|---|---|"];
+  for (const r of results) {
+    const notes = [...r.problems, ...r.warnings.map((w) => `warning: ${w}`)].join("<br>").replace(/\|/g, "\\|") || "-";
+    lines.push(`| ${r.environment} | ${r.ok ? "✅ gated" : "❌ NOT gated"} | ${r.reviewers.join(", ") || "-"} | ${notes} |`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Checks every environment; returns the exit code and prints annotations. Configuration errors fail too.
+ * @param {Record<string, string | undefined>} env
+ * @param {{ fetchImpl?: typeof fetch, retryDelayMs?: number, write?: (line: string) => void }} [deps]
+ * @returns {Promise<{ exitCode: number, results: GateResult[] }>}
+ */
+async function main(env, deps = {}) {
+  const write = deps.write ?? ((line) => process.stdout.write(`${line}\n`));
+  const environments = (env.GATE_ENVIRONMENTS ?? "").split(/[\s,]+/).filter(Boolean);
+  const repository = env.GITHUB_REPOSITORY ?? "";
+  const token = env.GITHUB_TOKEN ?? "";
+  const config = [];
+  if (environments.length === 0) config.push("GATE_ENVIRONMENTS is empty: name the environments to check (e.g. \"staging prod\"); checking nothing is not a pass");
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) config.push(`GITHUB_REPOSITORY must be owner/repo, got ${show(repository)}`);
+  if (token === "") config.push("GITHUB_TOKEN is empty: pass ${{ github.token }} to the step through env");
+  if (config.length > 0) {
+    for (const c of config) write(`::error title=Approval gate check misconfigured::${escapeData(c)}`);
+    return { exitCode: 1, results: [] };
+  }
+  const results = [];
+  for (const environment of environments) {
+    const request = { apiUrl: env.GITHUB_API_URL || "https://api.github.com", repository, token, fetchImpl: deps.fetchImpl, retryDelayMs: deps.retryDelayMs };
+    const base = `environments/${encodeURIComponent(environment)}`;
+    const answer = await getRepoJson({ ...request, path: base });
+    const result = answer.status === 0 ? { environment, ok: false, problems: [`could not ask GitHub about "${environment}" (${answer.text}).`], warnings: [], reviewers: [] } : evaluateEnvironment(environment, answer);
+    const branchPolicy = isObject(answer.body) ? answer.body.deployment_branch_policy : undefined;
+    if (answer.status === 200 && isObject(branchPolicy) && branchPolicy.custom_branch_policies === true) {
+      const policies = await getRepoJson({ ...request, path: `${base}/deployment-branch-policies?per_page=100` });
+      result.problems.push(...evaluateBranchPolicies(environment, policies));
+      result.ok = result.problems.length === 0;
+    }
+    results.push(result);
+    for (const p of result.problems) write(`::error title=Approval gate missing (${environment})::${escapeData(p)}`);
+    for (const w of result.warnings) write(`::warning title=Approval gate (${environment})::${escapeData(w)}`);
+    if (result.ok) write(`${environment}: gated by required reviewers (${result.reviewers.join(", ")}), self-review prevented, deployments restricted by branch.`);
+  }
+  if (env.GITHUB_STEP_SUMMARY) fs.appendFileSync(env.GITHUB_STEP_SUMMARY, renderSummary(results));
+  const exitCode = results.every((r) => r.ok) ? 0 : 1;
+  if (exitCode !== 0) write(`::error title=Deploy stopped::staging/prod would run without a required review; fix the environments named above (${DOCS}), then re-run.`);
+  return { exitCode, results };
+}
+
+module.exports = { evaluateEnvironment, evaluateBranchPolicies, getRepoJson, renderSummary, main, API_VERSION };
+
+if (require.main === module) {
+  main(process.env).then(
+    (r) => {
+      process.exitCode = r.exitCode;
+    },
+    (err) => {
+      process.stdout.write(`::error title=Approval gate check crashed::${escapeData(err instanceof Error ? err.stack ?? err.message : String(err))}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -5,17 +5,12 @@ import * as path from "node:path";
 import { validateAction, validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import {
-  checkAllowDestroy,
-  checkApprovalGates,
   checkDeployPipeline,
-  checkNoScriptExpressions,
   checkPermissions,
   checkPinnedActions,
   checkReadOnly,
-  checkRoleEnvironments,
   checkRotateJobs,
   checkRotateTriggers,
-  checkRotationIsolation,
   checkSecretsNotEchoed,
   checkTerraformSource,
   checkToolchainAction,
@@ -26,6 +21,13 @@ import {
   Step,
   Workflow,
 } from "./support/workflow-rules";
+import {
+  checkAllowDestroy,
+  checkApprovalGates,
+  checkNoScriptExpressions,
+  checkRoleEnvironments,
+  checkRotationIsolation,
+} from "./support/workflow-safety-rules";
 
 const ROOT = path.join(__dirname, "..");
 const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");

@@ -182,6 +182,13 @@ describe("deploy.yml", () => {
     expect(job(doc, "plan-dev").needs).toEqual(expect.arrayContaining(["gates"]));
     expect(job(doc, "apply-staging").needs).toEqual(expect.arrayContaining(["gates"]));
     expect(job(doc, "apply-prod").needs).toEqual(expect.arrayContaining(["gates"]));
+    // And each protected apply checks its own environment again, after the approval and before any credential.
+    for (const env of ["staging", "prod"]) {
+      const s = stepsOf(job(doc, `apply-${env}`));
+      const recheck = s.findIndex((x) => x.run === "node .github/scripts/check-environment-gates.js" && x.env?.GATE_ENVIRONMENTS === env);
+      expect(recheck).toBeGreaterThanOrEqual(0);
+      expect(recheck).toBeLessThan(s.findIndex((x) => (x.uses ?? "").startsWith("aws-actions/configure-aws-credentials@")));
+    }
   });
 
   describe("approval gate and allow_destroy rules fail on broken copies", () => {
@@ -236,6 +243,20 @@ describe("deploy.yml", () => {
       expect(gateViolations((wf) => (job(wf, "gates").if = "github.event_name == 'push'"))).toMatch(/gates: the gate job must not be conditional/);
       expect(gateViolations((wf) => Object.assign(gateStep(wf), { "continue-on-error": true }))).toMatch(/the gate step must not be conditional or continue on error/);
       expect(gateViolations((wf) => (gateStep(wf).env = { GATE_ENVIRONMENTS: "staging prod" }))).toMatch(/must get GITHUB_TOKEN from github.token/);
+    });
+    it("a protected apply without its own re-check before credentials", () => {
+      const recheck = (wf: Workflow, id: string) => stepsOf(job(wf, id)).findIndex((x) => /check-environment-gates/.test(x.run ?? ""));
+      expect(gateViolations((wf) => stepsOf(job(wf, "apply-prod")).splice(recheck(wf, "apply-prod"), 1))).toMatch(/apply-prod: must check again that "prod" is gated, in the job, before it assumes a role/);
+      const late = gateViolations((wf) => {
+        const s = stepsOf(job(wf, "apply-staging"));
+        move(s, recheck(wf, "apply-staging"), s.findIndex(isApplyStep));
+      });
+      expect(late).toMatch(/apply-staging: must check again that "staging" is gated/);
+      const otherEnv = gateViolations((wf) => {
+        const step = stepsOf(job(wf, "apply-prod"))[recheck(wf, "apply-prod")];
+        step.env = { ...step.env, GATE_ENVIRONMENTS: "staging" };
+      });
+      expect(otherEnv).toMatch(/apply-prod: must check again that "prod" is gated/);
     });
     it("gate step that does something else than run the script", () => {
       expect(gateViolations((wf) => (gateStep(wf).run = "node .github/scripts/check-environment-gates.js || true"))).toMatch(/no job runs/);

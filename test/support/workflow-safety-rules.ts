@@ -8,6 +8,7 @@ import {
   ENVIRONMENTS,
   environmentName,
   indexOf,
+  isApplyStep,
   isConfigureAws,
   isGuardStep,
   Job,
@@ -48,7 +49,8 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
   const gates = new Map<string, string[]>();
   for (const [id, job] of Object.entries(wf.jobs)) {
     const checked = steps(job).flatMap(gateEnvironments);
-    if (checked.length === 0) continue;
+    // A gate job checks and does nothing else; an apply job's own re-check (below) does not make it one.
+    if (checked.length === 0 || steps(job).some(isApplyStep)) continue;
     gates.set(id, checked);
     const raw = job as Job & { "continue-on-error"?: unknown };
     if (job.environment !== undefined) problems.push(`${id}: the gate job must not name an environment (a missing one would be created unprotected)`);
@@ -74,6 +76,11 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
     if (!gate) {
       problems.push(`${id}: runs in protected environment "${env}" without (transitively) needing a gate job that checks "${env}"`);
       continue;
+    }
+    if (steps(job).some(isApplyStep)) {
+      const check = indexOf(job, (s) => gateEnvironments(s).includes(env) && s.if === undefined && (s as Step & { "continue-on-error"?: unknown })["continue-on-error"] === undefined);
+      const credentials = indexOf(job, isConfigureAws);
+      if (check < 0 || (credentials >= 0 && check > credentials)) problems.push(`${id}: must check again that "${env}" is gated, in the job, before it assumes a role`);
     }
     const path = [id, ...[...upstream].filter((dep) => dep !== gate[0] && transitiveNeeds(wf, dep).has(gate[0]))];
     for (const p of path) {

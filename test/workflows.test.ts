@@ -403,7 +403,7 @@ describe(".github/scripts/plan-guard.sh: one environment's allow_destroy, checke
     expect(r.code).toBe(0);
     expect(r.args).toEqual([
       "run", "--silent", "plan-guard", "--", "--plan", "prod.plan.json",
-      "--allow-destroy", "aws_sqs_queue.dlq", "--allow-destroy", 'module.rule_x.aws_sqs_queue.dlq["a"]', "--allow-destroy", "aws_kms_alias.old*",
+      "--allow-destroy=aws_sqs_queue.dlq", '--allow-destroy=module.rule_x.aws_sqs_queue.dlq["a"]', "--allow-destroy=aws_kms_alias.old*",
     ]);
     expect(r.summary).toContain('**allow_destroy for prod** (input `allow_destroy_prod`, run started by @alice): `aws_sqs_queue.dlq`, `module.rule_x.aws_sqs_queue.dlq["a"]`, `aws_kms_alias.old*`');
   });
@@ -424,7 +424,7 @@ describe(".github/scripts/plan-guard.sh: one environment's allow_destroy, checke
   });
 
   it("rejects characters that are no part of an address, and never runs them", () => {
-    for (const input of ["$(touch pwned)", "aws_x.y;touch pwned", "`touch pwned`", "aws_x.y\n::error::forged"]) {
+    for (const input of ["$(touch pwned)", "aws_x.y;touch pwned", "`touch pwned`", "aws_x.y\n::error::forged", "--plan", "-x", "_x.y", "[0]"]) {
       const r = runWrapper(input);
       expect(r.code).toBe(3);
       expect(r.args).toBeUndefined();

@@ -701,6 +701,15 @@ describe("common rules fail on broken copies", () => {
   });
 });
 
+describe("docs/ci-cd.md", () => {
+  it("names every variable and secret the workflows read (so the setup table stays true)", () => {
+    const doc = fs.readFileSync(path.join(ROOT, "docs", "ci-cd.md"), "utf8");
+    const used = new Set(loaded.flatMap((l) => [...l.text.matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1])));
+    expect([...used].sort()).toEqual(expect.arrayContaining(["AWS_APPLY_ROLE_ARN", "AWS_PLAN_ROLE_ARN", "AWS_ROTATION_ROLE_ARN", "ENVIRONMENTS_READ_TOKEN"]));
+    expect([...used].filter((name) => !doc.includes(`\`${name}\``))).toEqual([]);
+  });
+});
+
 describe(".github/CODEOWNERS", () => {
   const rules = fs
     .readFileSync(path.join(ROOT, ".github", "CODEOWNERS"), "utf8")

@@ -5,17 +5,12 @@ import * as path from "node:path";
 import { validateAction, validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import {
-  checkAllowDestroy,
-  checkApprovalGates,
   checkDeployPipeline,
-  checkNoScriptExpressions,
   checkPermissions,
   checkPinnedActions,
   checkReadOnly,
-  checkRoleEnvironments,
   checkRotateJobs,
   checkRotateTriggers,
-  checkRotationIsolation,
   checkSecretsNotEchoed,
   checkTerraformSource,
   checkToolchainAction,
@@ -26,6 +21,13 @@ import {
   Step,
   Workflow,
 } from "./support/workflow-rules";
+import {
+  checkAllowDestroy,
+  checkApprovalGates,
+  checkNoScriptExpressions,
+  checkRoleEnvironments,
+  checkRotationIsolation,
+} from "./support/workflow-safety-rules";
 
 const ROOT = path.join(__dirname, "..");
 const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");
@@ -180,6 +182,13 @@ describe("deploy.yml", () => {
     expect(job(doc, "plan-dev").needs).toEqual(expect.arrayContaining(["gates"]));
     expect(job(doc, "apply-staging").needs).toEqual(expect.arrayContaining(["gates"]));
     expect(job(doc, "apply-prod").needs).toEqual(expect.arrayContaining(["gates"]));
+    // And each protected apply checks its own environment again, after the approval and before any credential.
+    for (const env of ["staging", "prod"]) {
+      const s = stepsOf(job(doc, `apply-${env}`));
+      const recheck = s.findIndex((x) => x.run === "node .github/scripts/check-environment-gates.js" && x.env?.GATE_ENVIRONMENTS === env);
+      expect(recheck).toBeGreaterThanOrEqual(0);
+      expect(recheck).toBeLessThan(s.findIndex((x) => (x.uses ?? "").startsWith("aws-actions/configure-aws-credentials@")));
+    }
   });
 
   describe("approval gate and allow_destroy rules fail on broken copies", () => {
@@ -234,6 +243,20 @@ describe("deploy.yml", () => {
       expect(gateViolations((wf) => (job(wf, "gates").if = "github.event_name == 'push'"))).toMatch(/gates: the gate job must not be conditional/);
       expect(gateViolations((wf) => Object.assign(gateStep(wf), { "continue-on-error": true }))).toMatch(/the gate step must not be conditional or continue on error/);
       expect(gateViolations((wf) => (gateStep(wf).env = { GATE_ENVIRONMENTS: "staging prod" }))).toMatch(/must get GITHUB_TOKEN from github.token/);
+    });
+    it("a protected apply without its own re-check before credentials", () => {
+      const recheck = (wf: Workflow, id: string) => stepsOf(job(wf, id)).findIndex((x) => /check-environment-gates/.test(x.run ?? ""));
+      expect(gateViolations((wf) => stepsOf(job(wf, "apply-prod")).splice(recheck(wf, "apply-prod"), 1))).toMatch(/apply-prod: must check again that "prod" is gated, in the job, before it assumes a role/);
+      const late = gateViolations((wf) => {
+        const s = stepsOf(job(wf, "apply-staging"));
+        move(s, recheck(wf, "apply-staging"), s.findIndex(isApplyStep));
+      });
+      expect(late).toMatch(/apply-staging: must check again that "staging" is gated/);
+      const otherEnv = gateViolations((wf) => {
+        const step = stepsOf(job(wf, "apply-prod"))[recheck(wf, "apply-prod")];
+        step.env = { ...step.env, GATE_ENVIRONMENTS: "staging" };
+      });
+      expect(otherEnv).toMatch(/apply-prod: must check again that "prod" is gated/);
     });
     it("gate step that does something else than run the script", () => {
       expect(gateViolations((wf) => (gateStep(wf).run = "node .github/scripts/check-environment-gates.js || true"))).toMatch(/no job runs/);
@@ -380,7 +403,7 @@ describe(".github/scripts/plan-guard.sh: one environment's allow_destroy, checke
     expect(r.code).toBe(0);
     expect(r.args).toEqual([
       "run", "--silent", "plan-guard", "--", "--plan", "prod.plan.json",
-      "--allow-destroy", "aws_sqs_queue.dlq", "--allow-destroy", 'module.rule_x.aws_sqs_queue.dlq["a"]', "--allow-destroy", "aws_kms_alias.old*",
+      "--allow-destroy=aws_sqs_queue.dlq", '--allow-destroy=module.rule_x.aws_sqs_queue.dlq["a"]', "--allow-destroy=aws_kms_alias.old*",
     ]);
     expect(r.summary).toContain('**allow_destroy for prod** (input `allow_destroy_prod`, run started by @alice): `aws_sqs_queue.dlq`, `module.rule_x.aws_sqs_queue.dlq["a"]`, `aws_kms_alias.old*`');
   });
@@ -401,7 +424,7 @@ describe(".github/scripts/plan-guard.sh: one environment's allow_destroy, checke
   });
 
   it("rejects characters that are no part of an address, and never runs them", () => {
-    for (const input of ["$(touch pwned)", "aws_x.y;touch pwned", "`touch pwned`", "aws_x.y\n::error::forged"]) {
+    for (const input of ["$(touch pwned)", "aws_x.y;touch pwned", "`touch pwned`", "aws_x.y\n::error::forged", "--plan", "-x", "_x.y", "[0]"]) {
       const r = runWrapper(input);
       expect(r.code).toBe(3);
       expect(r.args).toBeUndefined();
@@ -675,6 +698,15 @@ describe("common rules fail on broken copies", () => {
     expect(out).toMatch(/apply-dev step \d+ \(leak\): run script references secrets\.\* directly/);
     expect(out).toMatch(/apply-prod .*set -x with secrets/);
     expect(out).toMatch(/apply-prod .*may print secret variable GENESYSCLOUD_OAUTHCLIENT_SECRET/);
+  });
+});
+
+describe("docs/ci-cd.md", () => {
+  it("names every variable and secret the workflows read (so the setup table stays true)", () => {
+    const doc = fs.readFileSync(path.join(ROOT, "docs", "ci-cd.md"), "utf8");
+    const used = new Set(loaded.flatMap((l) => [...l.text.matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1])));
+    expect([...used].sort()).toEqual(expect.arrayContaining(["AWS_APPLY_ROLE_ARN", "AWS_PLAN_ROLE_ARN", "AWS_ROTATION_ROLE_ARN", "ENVIRONMENTS_READ_TOKEN"]));
+    expect([...used].filter((name) => !doc.includes(`\`${name}\``))).toEqual([]);
   });
 });
 

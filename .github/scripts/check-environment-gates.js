@@ -90,7 +90,9 @@ function evaluateEnvironment(name, answer) {
         `rules. Create it (Settings > Environments) with required reviewers, "Prevent self-review" and deployments from main only. ${PLAN_HINT}`,
     );
   }
-  if (answer.status === 401) return fail(`the token was rejected (HTTP 401${message}); the job needs GITHUB_TOKEN in its environment.`);
+  if (answer.status === 401) {
+    return fail(`the token was rejected (HTTP 401${message}): if the repository secret ENVIRONMENTS_READ_TOKEN is set, it has expired or is wrong (renew or delete it); otherwise pass \${{ github.token }} as GITHUB_TOKEN.`);
+  }
   if (answer.status === 403) {
     return fail(
       `the token may not read environment "${name}" (HTTP 403${message}). Give the gate job "permissions: actions: read" ` +

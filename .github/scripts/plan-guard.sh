@@ -11,7 +11,8 @@
 #
 # Rejected before plan-guard runs (exit 3, plan-guard's "bad input"), so a dispatch can never wave through
 # everything: a pattern made only of wildcards once `module` keywords are ignored (`*`, `**`, `*.*`,
-# `module.*`), and any character outside resource addresses (letters, digits, _ - . * [ ] ").
+# `module.*`), any character outside resource addresses (letters, digits, _ - . * [ ] "), and a pattern that does
+# not start with a letter or `*` (so none can pass for an option; each is also passed as --allow-destroy=PATTERN).
 # plan-guard itself matches whole address segments and rejects a bare `*` too (scripts/lib/plan-guard).
 set -euo pipefail
 
@@ -32,8 +33,9 @@ shown=()
 # Commas and any whitespace separate patterns; read does not expand globs.
 read -r -a parts <<< "$(printf '%s' "$raw" | tr ',\t\r\n' '    ')"
 for p in "${parts[@]+"${parts[@]}"}"; do
-  if ! [[ "$p" =~ ^[][A-Za-z0-9_.*\"-]+$ ]]; then
-    reject "pattern '${p//[^A-Za-z0-9_.*\"\[\] -]/?}' has a character that is not part of a resource address (allowed: letters, digits, _ - . * [ ] \")"
+  # Addresses start with a letter (a type, `module` or `data`); a leading `-` could pass for an option.
+  if ! [[ "$p" =~ ^[A-Za-z*][][A-Za-z0-9_.*\"-]*$ ]]; then
+    reject "pattern '${p//[^A-Za-z0-9_.*\"\[\] -]/?}' is not a resource address (allowed: letters, digits, _ - . * [ ] \", starting with a letter or *)"
   fi
   literal=false
   IFS='.' read -r -a segments <<< "$p"
@@ -44,7 +46,7 @@ for p in "${parts[@]+"${parts[@]}"}"; do
   if [ "$literal" != true ]; then
     reject "pattern '$p' matches every address; name the resources, e.g. aws_sqs_queue.dlq or module.rule_x.aws_sqs_queue.dlq"
   fi
-  args+=(--allow-destroy "$p")
+  args+=("--allow-destroy=$p")
   shown+=("\`$p\`")
 done
 

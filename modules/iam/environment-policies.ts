@@ -1,0 +1,298 @@
+/**
+ * The IAM policies of one environment's pipeline roles (plan, apply, rotation) and of its permissions boundary.
+ * Every statement is scoped to the environment's own names (see EnvironmentNames); docs/iam.md explains each choice.
+ */
+import { EVENTS_PRINCIPAL } from "../policy";
+import { ENVIRONMENT_TAG, EnvironmentNames, PROJECT_TAG } from "./environment-names";
+import { IamPolicyStatement } from "./policy-document";
+
+/** What `terraform plan` reads, per resource type of the environment stacks (no data: no messages, records, log events, secret values). */
+const READ = {
+  events: ["events:DescribeEventBus", "events:DescribeRule", "events:DescribeArchive", "events:DescribeEventSource", "events:ListTargetsByRule", "events:ListTagsForResource"],
+  sqs: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"],
+  sns: ["sns:GetTopicAttributes", "sns:GetSubscriptionAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"],
+  logs: ["logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup"],
+  kinesis: ["kinesis:DescribeStreamSummary", "kinesis:DescribeStream", "kinesis:ListTagsForStream", "kinesis:ListTagsForResource"],
+  alarms: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
+  secrets: ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy"],
+  roles: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags", "iam:ListInstanceProfilesForRole"],
+  keys: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"],
+  // Lambda targets: only the function's resource policy (aws_lambda_permission). Not lambda:GetFunction or
+  // GetFunctionConfiguration: they return the function's environment variables (and GetFunction a code URL).
+  functions: ["lambda:GetPolicy"],
+} as const;
+
+/**
+ * Read actions without a resource type in the Service Authorization Reference (so only `"*"` can be granted):
+ * kms:ListAliases (the aws_kms_alias read), logs:DescribeResourcePolicies (aws_cloudwatch_log_resource_policy).
+ */
+const ACCOUNT_READ = ["kms:ListAliases", "logs:DescribeResourcePolicies"];
+
+/** KMS actions that use a key without administering it; every other KMS action on a key counts as administration. */
+export const KMS_USE_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"];
+
+/**
+ * Role actions that change what a role may do or who may assume it. Each supports the `iam:PermissionsBoundary`
+ * condition key (Service Authorization Reference, "Actions, resources, and condition keys for AWS Identity and
+ * Access Management": the key is "the permissions boundary set on the role", or for CreateRole and
+ * PutRolePermissionsBoundary the one being set). test/bootstrap-iam.test.ts checks this list against that data.
+ */
+export const BOUNDED_ROLE_ACTIONS = [
+  "iam:CreateRole",
+  "iam:PutRolePermissionsBoundary",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:UpdateRole",
+  "iam:UpdateRoleDescription",
+  "iam:DeleteRole",
+];
+
+export type StateAccess = "plan" | "apply" | "read";
+
+/**
+ * Terraform state access for one environment's key (S3 backend, "S3 Bucket Permissions",
+ * https://developer.hashicorp.com/terraform/language/backend/s3): ListBucket on the bucket, GetObject (and for
+ * apply PutObject) on the key, and for S3-native locking (`use_lockfile`) Get/Put/DeleteObject on `<key>.tflock`.
+ * `read` (the rotation role's `terraform output`) takes no lock: `terraform output` only reads state.
+ */
+export function stateStatements(n: EnvironmentNames, access: StateAccess): IamPolicyStatement[] {
+  const { bucketArn, key, kmsKeyArn, lockTableArn } = n.props.state;
+  const statements: IamPolicyStatement[] = [
+    { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
+    access === "apply"
+      ? { Sid: "StateReadWrite", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `${bucketArn}/${key}` }
+      : { Sid: "StateRead", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${key}` },
+  ];
+  if (access !== "read") {
+    // The lock is `<key>.tflock`: written (If-None-Match) when a plan or apply starts and deleted when it ends, so
+    // a plan must write and delete it too. Only this environment's lock: a plan role that could delete another
+    // environment's lock could release prod's lock in the middle of prod's apply and let a second apply start.
+    statements.push({ Sid: "StateLock", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${key}.tflock` });
+    if (lockTableArn !== undefined) {
+      statements.push({ Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable"], Resource: lockTableArn });
+    }
+  }
+  if (kmsKeyArn !== undefined) {
+    statements.push({
+      Sid: "StateKms",
+      Effect: "Allow",
+      Action: access === "read" ? "kms:Decrypt" : ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+      Resource: kmsKeyArn,
+    });
+  }
+  return statements;
+}
+
+/** Reads of the environment's own resources: what `terraform plan` (refresh) of its stack needs. */
+export function readStatements(n: EnvironmentNames): IamPolicyStatement[] {
+  const scope = n.scope();
+  const functions = n.props.lambdaFunctionArns;
+  const statements: IamPolicyStatement[] = [
+    { Sid: "ReadEvents", Effect: "Allow", Action: READ.events, Resource: scope.events },
+    { Sid: "ReadQueues", Effect: "Allow", Action: READ.sqs, Resource: scope.sqs },
+    { Sid: "ReadTopics", Effect: "Allow", Action: READ.sns, Resource: scope.sns },
+    { Sid: "ReadLogGroups", Effect: "Allow", Action: READ.logs, Resource: scope.logs },
+    { Sid: "ReadStreams", Effect: "Allow", Action: READ.kinesis, Resource: scope.kinesis },
+    { Sid: "ReadAlarms", Effect: "Allow", Action: READ.alarms, Resource: scope.alarms },
+    { Sid: "ReadSecretMetadata", Effect: "Allow", Action: READ.secrets, Resource: scope.secrets },
+    { Sid: "ReadRoles", Effect: "Allow", Action: READ.roles, Resource: n.roleArnPattern() },
+    { Sid: "ReadKeys", Effect: "Allow", Action: READ.keys, Resource: n.keysArn(), Condition: { StringEquals: n.resourceTagCondition() } },
+    { Sid: "ReadAccountLevel", Effect: "Allow", Action: ACCOUNT_READ, Resource: "*" },
+  ];
+  if (functions.length > 0) statements.push({ Sid: "ReadFunctionPolicies", Effect: "Allow", Action: READ.functions, Resource: functions });
+  return statements;
+}
+
+/** What the apply role may change: the environment's own resources, and roles only with the boundary. */
+export function manageStatements(n: EnvironmentNames): IamPolicyStatement[] {
+  const scope = n.scope();
+  const p = n.props;
+  const statements: IamPolicyStatement[] = [
+    { Sid: "EventBridge", Effect: "Allow", Action: "events:*", Resource: scope.events },
+    { Sid: "Queues", Effect: "Allow", Action: "sqs:*", Resource: scope.sqs },
+    { Sid: "Topics", Effect: "Allow", Action: "sns:*", Resource: scope.sns },
+    { Sid: "LogGroups", Effect: "Allow", Action: "logs:*", Resource: scope.logs },
+    {
+      // Account-level objects: PutResourcePolicy/DeleteResourcePolicy have no resource type and no condition key of
+      // their own (Service Authorization Reference, "Actions, resources, and condition keys for Amazon CloudWatch
+      // Logs"), so they cannot be scoped to a policy name; limited to the environment's region instead.
+      Sid: "LogResourcePolicies",
+      Effect: "Allow",
+      Action: ["logs:PutResourcePolicy", "logs:DeleteResourcePolicy"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:RequestedRegion": p.region } },
+    },
+    { Sid: "Streams", Effect: "Allow", Action: "kinesis:*", Resource: scope.kinesis },
+    { Sid: "Secrets", Effect: "Allow", Action: "secretsmanager:*", Resource: scope.secrets },
+    {
+      Sid: "Alarms",
+      Effect: "Allow",
+      Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource"],
+      Resource: scope.alarms,
+    },
+    // KMS: keys are selected by the tags every environment-stack resource carries (provider default_tags):
+    // created only with them, managed only while they are on the key, never removed or changed to another value.
+    // TagResource for CreateKey's tags must be granted on all keys ("Controlling access to tags", AWS KMS Developer
+    // Guide, https://docs.aws.amazon.com/kms/latest/developerguide/tag-permissions.html), so it is limited by the
+    // tags requested; the boundary denies re-tagging a key that belongs to another environment or project.
+    { Sid: "KmsCreateTaggedKey", Effect: "Allow", Action: ["kms:CreateKey", "kms:TagResource"], Resource: "*", Condition: { StringEquals: n.requestTagCondition() } },
+    {
+      Sid: "KmsManageEnvironmentKey",
+      Effect: "Allow",
+      Action: [
+        "kms:PutKeyPolicy",
+        "kms:EnableKeyRotation",
+        "kms:DisableKeyRotation",
+        "kms:UpdateKeyDescription",
+        "kms:ScheduleKeyDeletion",
+        "kms:CancelKeyDeletion",
+        "kms:CreateAlias",
+        "kms:DeleteAlias",
+        "kms:UpdateAlias",
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+      ],
+      Resource: n.keysArn(),
+      Condition: { StringEquals: n.resourceTagCondition() },
+    },
+    {
+      Sid: "KmsUntagEnvironmentKey",
+      Effect: "Allow",
+      Action: "kms:UntagResource",
+      Resource: n.keysArn(),
+      Condition: { StringEquals: n.resourceTagCondition(), "ForAllValues:StringNotEquals": { "aws:TagKeys": [ENVIRONMENT_TAG, PROJECT_TAG] } },
+    },
+    // CreateAlias/DeleteAlias/UpdateAlias are authorized on the alias and on the key (both must allow).
+    { Sid: "KmsEnvironmentAlias", Effect: "Allow", Action: ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"], Resource: n.keyAliasArn() },
+    // Roles: only under the environment's prefix, and only roles that carry (or are being given) the boundary.
+    {
+      Sid: "RolesWithBoundary",
+      Effect: "Allow",
+      Action: BOUNDED_ROLE_ACTIONS.filter((a) => a !== "iam:AttachRolePolicy" && a !== "iam:DetachRolePolicy"),
+      Resource: n.roleArnPattern(),
+      Condition: { StringEquals: { "iam:PermissionsBoundary": n.boundaryArn } },
+    },
+    // Tags give a role no permissions; TagRole/UntagRole support no iam:PermissionsBoundary key (same reference).
+    { Sid: "RoleTags", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: n.roleArnPattern() },
+    {
+      Sid: "PassRolesToEventBridge",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: n.roleArnPattern(),
+      Condition: { StringEquals: { "iam:PassedToService": EVENTS_PRINCIPAL } },
+    },
+  ];
+  if (p.lambdaFunctionArns.length > 0) {
+    // Lambda targets are existing functions: the stack only lets EventBridge invoke them.
+    statements.push(
+      {
+        Sid: "LambdaGrantToEventBridge",
+        Effect: "Allow",
+        Action: "lambda:AddPermission",
+        Resource: p.lambdaFunctionArns,
+        Condition: { StringEquals: { "lambda:Principal": EVENTS_PRINCIPAL } },
+      },
+      { Sid: "LambdaRevoke", Effect: "Allow", Action: "lambda:RemovePermission", Resource: p.lambdaFunctionArns },
+    );
+  }
+  return statements;
+}
+
+/** The rotation role: the environment's secrets (values and stages, the rotation lock lives in them) and nothing else. */
+export function rotationStatements(n: EnvironmentNames): IamPolicyStatement[] {
+  return [
+    {
+      Sid: "RotateSecrets",
+      Effect: "Allow",
+      Action: [
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:PutSecretValue",
+        "secretsmanager:UpdateSecretVersionStage",
+        "secretsmanager:ListSecretVersionIds",
+      ],
+      Resource: n.scope().secrets,
+    },
+    {
+      // The environment's key, and only through Secrets Manager ("kms:ViaService", AWS KMS Developer Guide,
+      // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+      Sid: "KeyThroughSecretsManager",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: n.keysArn(),
+      Condition: { StringEquals: { ...n.resourceTagCondition(), "kms:ViaService": n.secretsManagerViaService() } },
+    },
+  ];
+}
+
+/**
+ * The permissions boundary: the most any role of the environment may do (the apply, plan and rotation roles and
+ * every role the apply role creates), plus explicit denies that hold whatever an identity policy says.
+ */
+export function boundaryStatements(n: EnvironmentNames, pipelineRoleArns: readonly string[]): IamPolicyStatement[] {
+  const scope = n.scope();
+  const p = n.props;
+  const { bucketArn, key, kmsKeyArn, lockTableArn } = p.state;
+  const external: IamPolicyStatement[] = [];
+  if (p.lambdaFunctionArns.length > 0) {
+    external.push({ Sid: "LambdaTargets", Effect: "Allow", Action: ["lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"], Resource: p.lambdaFunctionArns });
+  }
+  // Delivery roles put records on existing streams outside the environment's names.
+  const streams = [...p.firehoseStreamArns, ...p.kinesisStreamArns];
+  if (streams.length > 0) {
+    external.push({ Sid: "StreamTargets", Effect: "Allow", Action: ["firehose:PutRecord", "firehose:PutRecordBatch", "kinesis:PutRecord", "kinesis:PutRecords"], Resource: streams });
+  }
+  const allKeys = `arn:${n.partition}:kms:*:*:key/*`;
+  return [
+    // --- The ceiling ---
+    {
+      Sid: "EnvironmentResources",
+      Effect: "Allow",
+      Action: ["events:*", "sqs:*", "sns:*", "logs:*", "kinesis:*", "cloudwatch:*", "secretsmanager:*"],
+      Resource: [...scope.events, ...scope.sqs, ...scope.sns, ...scope.logs, ...scope.kinesis, ...scope.alarms, ...scope.secrets],
+    },
+    { Sid: "EnvironmentRoles", Effect: "Allow", Action: "iam:*", Resource: n.roleArnPattern() },
+    { Sid: "EnvironmentKeys", Effect: "Allow", Action: "kms:*", Resource: n.keysArn(), Condition: { StringEquals: n.resourceTagCondition() } },
+    { Sid: "EnvironmentKeyAlias", Effect: "Allow", Action: "kms:*", Resource: n.keyAliasArn() },
+    { Sid: "CreateEnvironmentKeys", Effect: "Allow", Action: ["kms:CreateKey", "kms:TagResource"], Resource: "*", Condition: { StringEquals: n.requestTagCondition() } },
+    { Sid: "AccountLevel", Effect: "Allow", Action: [...ACCOUNT_READ, "logs:PutResourcePolicy", "logs:DeleteResourcePolicy"], Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": p.region } } },
+    ...external,
+    { Sid: "StateObjects", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [bucketArn, `${bucketArn}/${key}`, `${bucketArn}/${key}.tflock`] },
+    ...(lockTableArn !== undefined ? [{ Sid: "StateLockTable", Effect: "Allow" as const, Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable"], Resource: lockTableArn }] : []),
+    ...(kmsKeyArn !== undefined ? [{ Sid: "StateKey", Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: kmsKeyArn }] : []),
+    // --- Denies that no identity policy can lift ---
+    // IAM: nothing outside the environment's role names (no policies, users, providers, other roles)...
+    { Sid: "DenyIamOutsideEnvironmentRoles", Effect: "Deny", Action: "iam:*", NotResource: n.roleArnPattern() },
+    // ...never a role without this boundary, never a boundary removed, never the pipeline roles themselves.
+    { Sid: "DenyRolesWithoutBoundary", Effect: "Deny", Action: BOUNDED_ROLE_ACTIONS, Resource: "*", Condition: { StringNotEquals: { "iam:PermissionsBoundary": n.boundaryArn } } },
+    { Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
+    { Sid: "DenyPipelineRoles", Effect: "Deny", Action: "iam:*", Resource: pipelineRoleArns },
+    // KMS: no administration of keys that are not the environment's (using them is limited by the ceiling, which
+    // also requires the project tag). TagResource is left to the next statement: CreateKey's tags are authorized
+    // as a TagResource on all keys, so only keys already tagged for another environment are protected from it.
+    {
+      Sid: "DenyKmsAdminOfOtherKeys",
+      Effect: "Deny",
+      NotAction: [...KMS_USE_ACTIONS, "kms:TagResource"],
+      Resource: allKeys,
+      Condition: { StringNotEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: p.environment } },
+    },
+    {
+      Sid: "DenyRetaggingOtherKeys",
+      Effect: "Deny",
+      Action: "kms:TagResource",
+      Resource: allKeys,
+      Condition: { Null: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: "false" }, StringNotEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: p.environment } },
+    },
+    { Sid: "DenyUntaggedKeys", Effect: "Deny", Action: "kms:CreateKey", Resource: "*", Condition: { StringNotEquals: { [`aws:RequestTag/${ENVIRONMENT_TAG}`]: p.environment } } },
+    // The state key is not the environment's: use it, never administer or tag it.
+    ...(kmsKeyArn !== undefined ? [{ Sid: "DenyStateKeyAdmin", Effect: "Deny" as const, NotAction: KMS_USE_ACTIONS, Resource: kmsKeyArn }] : []),
+    { Sid: "DenyOtherAliases", Effect: "Deny", Action: ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"], NotResource: [n.keyAliasArn(), allKeys] },
+  ];
+}

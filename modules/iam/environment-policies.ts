@@ -11,7 +11,7 @@ const READ = {
   events: ["events:DescribeEventBus", "events:DescribeRule", "events:DescribeArchive", "events:DescribeEventSource", "events:ListTargetsByRule", "events:ListTagsForResource"],
   sqs: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"],
   sns: ["sns:GetTopicAttributes", "sns:GetSubscriptionAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"],
-  logs: ["logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup"],
+  logs: ["logs:ListTagsForResource", "logs:ListTagsLogGroup"],
   kinesis: ["kinesis:DescribeStreamSummary", "kinesis:DescribeStream", "kinesis:ListTagsForStream", "kinesis:ListTagsForResource"],
   alarms: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
   secrets: ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy"],
@@ -24,9 +24,10 @@ const READ = {
 
 /**
  * Read actions without a resource type in the Service Authorization Reference (so only `"*"` can be granted):
- * kms:ListAliases (the aws_kms_alias read), logs:DescribeResourcePolicies (aws_cloudwatch_log_resource_policy).
+ * kms:ListAliases (the aws_kms_alias read), logs:DescribeLogGroups (aws_cloudwatch_log_group) and
+ * logs:DescribeResourcePolicies (aws_cloudwatch_log_resource_policy). They list names and settings, no data.
  */
-const ACCOUNT_READ = ["kms:ListAliases", "logs:DescribeResourcePolicies"];
+const ACCOUNT_READ = ["kms:ListAliases", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies"];
 
 /** KMS actions that use a key without administering it; every other KMS action on a key counts as administration. */
 export const KMS_USE_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"];
@@ -76,12 +77,8 @@ export function stateStatements(n: EnvironmentNames, access: StateAccess): IamPo
     }
   }
   if (kmsKeyArn !== undefined) {
-    statements.push({
-      Sid: "StateKms",
-      Effect: "Allow",
-      Action: access === "read" ? "kms:Decrypt" : ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
-      Resource: kmsKeyArn,
-    });
+    // SSE-KMS: S3 calls Decrypt to read an object and GenerateDataKey to write one (the lock file included).
+    statements.push({ Sid: "StateKms", Effect: "Allow", Action: access === "read" ? "kms:Decrypt" : ["kms:Decrypt", "kms:GenerateDataKey"], Resource: kmsKeyArn });
   }
   return statements;
 }
@@ -265,13 +262,14 @@ export function boundaryStatements(n: EnvironmentNames, pipelineRoleArns: readon
     ...external,
     { Sid: "StateObjects", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [bucketArn, `${bucketArn}/${key}`, `${bucketArn}/${key}.tflock`] },
     ...(lockTableArn !== undefined ? [{ Sid: "StateLockTable", Effect: "Allow" as const, Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable"], Resource: lockTableArn }] : []),
-    ...(kmsKeyArn !== undefined ? [{ Sid: "StateKey", Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: kmsKeyArn }] : []),
+    ...(kmsKeyArn !== undefined ? [{ Sid: "StateKey", Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: kmsKeyArn }] : []),
     // --- Denies that no identity policy can lift ---
     // IAM: nothing outside the environment's role names (no policies, users, providers, other roles)...
     { Sid: "DenyIamOutsideEnvironmentRoles", Effect: "Deny", Action: "iam:*", NotResource: n.roleArnPattern() },
     // ...never a role without this boundary, never a boundary removed, never the pipeline roles themselves.
     { Sid: "DenyRolesWithoutBoundary", Effect: "Deny", Action: BOUNDED_ROLE_ACTIONS, Resource: "*", Condition: { StringNotEquals: { "iam:PermissionsBoundary": n.boundaryArn } } },
-    { Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
+    // Service-linked roles cannot carry a boundary, and the environment needs none.
+    { Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary", "iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole"], Resource: "*" },
     { Sid: "DenyPipelineRoles", Effect: "Deny", Action: "iam:*", Resource: pipelineRoleArns },
     // KMS: no administration of keys that are not the environment's (using them is limited by the ceiling, which
     // also requires the project tag). TagResource is left to the next statement: CreateKey's tags are authorized

@@ -76,9 +76,17 @@ export interface PolicySet {
 
 const asList = <T>(value: T | readonly T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? [...(value as T[])] : [value as T]);
 
+const compiled = new Map<string, RegExp>();
+
 function globToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, caseInsensitive ? "is" : "s");
+  const cacheKey = `${caseInsensitive ? "i" : "s"}${pattern}`;
+  let re = compiled.get(cacheKey);
+  if (re === undefined) {
+    const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    re = new RegExp(`^${body}$`, caseInsensitive ? "is" : "s");
+    compiled.set(cacheKey, re);
+  }
+  return re;
 }
 
 function glob(pattern: string, value: string, caseInsensitive = false): boolean {
@@ -95,6 +103,7 @@ const ESCAPES: Record<string, string> = { "*": STAR, "?": QMARK, $: "$" };
  * (the entry then matches nothing). Literal `*` and `?` from `${*}`/`${?}` are kept out of wildcard matching.
  */
 function substitute(value: string, context: Readonly<Record<string, ContextValue | undefined>>): string | undefined {
+  if (!value.includes("${")) return value;
   let missing = false;
   const replaced = value.replace(/\$\{([^}]*)\}/g, (whole, key: string) => {
     if (key in ESCAPES) return ESCAPES[key];
@@ -114,6 +123,7 @@ function substitute(value: string, context: Readonly<Record<string, ContextValue
 
 /** Glob match where STAR/QMARK (from `${*}`/`${?}`) are literal characters. */
 function matchWithEscapes(pattern: string, value: string, caseInsensitive = false): boolean {
+  if (!pattern.includes(STAR) && !pattern.includes(QMARK)) return globToRegExp(pattern, caseInsensitive).test(value);
   const parts = pattern.split(/([\uE000\uE001])/);
   const body = parts
     .map((p) => (p === STAR ? "\\*" : p === QMARK ? "\\?" : globToRegExp(p, caseInsensitive).source.slice(1, -1)))

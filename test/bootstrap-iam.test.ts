@@ -8,7 +8,7 @@ import { Testing } from "cdktf";
 import { buildBootstrapStacks } from "../main";
 import { validateEnvironment } from "../environments/schema";
 import type { EnvironmentConfig, EnvironmentConfigInput } from "../environments/schema";
-import { BOUNDED_ROLE_ACTIONS, KMS_USE_ACTIONS } from "../modules/iam/environment-policies";
+import { BOUNDED_ROLE_ACTIONS, KMS_NEW_KEY_ACTIONS, KMS_USE_ACTIONS } from "../modules/iam/environment-policies";
 import { requireEnvironmentBoundary } from "../modules/iam/require-boundary";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
 import { EnvironmentStack, PROJECT } from "../stacks/environment-stack";
@@ -210,7 +210,9 @@ describe("apply role: no route to a role without the boundary", () => {
 
 describe("the boundary denies IAM and KMS administration outside the environment's names", () => {
   const bounded = withIdentity({ identity: {}, boundary: apply.boundary }, "widened", ALLOW_ALL);
-  const kmsAdmin = serviceActions("kms").filter((a) => a.resourceTypes.includes("key") && !KMS_USE_ACTIONS.some((u) => actionMatches(u, a.action)));
+  // Administration: every KMS action on a key but using it, and but what a just-created key needs before its tags
+  // count (reading metadata, enabling rotation, the key side of the environment's own alias: see KmsSetUpNewKey).
+  const kmsAdmin = serviceActions("kms").filter((a) => a.resourceTypes.includes("key") && ![...KMS_USE_ACTIONS, ...KMS_NEW_KEY_ACTIONS].some((u) => actionMatches(u, a.action)));
 
   it("IAM outside the role prefix: users, groups, policies, providers and other roles", () => {
     const outside = [iamArn("user/someone"), iamArn("group/admins"), iamArn("policy/anything"), iamArn("oidc-provider/x"), iamArn("role/admin"), iamArn("role/genesys-staging-x-delivery")];
@@ -229,6 +231,12 @@ describe("the boundary denies IAM and KMS administration outside the environment
     expect(decision(bounded, { action: "kms:Decrypt", ...KEYS.staging })).not.toBe("Allow");
   });
 
+  it("a just-created key, whose tags may not count yet, gets only setup calls, and only the environment's alias", () => {
+    for (const action of KMS_NEW_KEY_ACTIONS) expect([action, decision(bounded, { action, ...KEYS.untagged })]).toEqual([action, "Allow"]);
+    expect(decision(bounded, { action: "kms:CreateAlias", resource: arn("kms", "alias/genesys-eventbridge-dev") })).toBe("Allow");
+    for (const action of ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKeyRotation", "kms:Decrypt"]) expect(allowed(apply, { action, ...KEYS.untagged })).toBe(false);
+  });
+
   it("KMS keys only with the environment's tags, aliases only its own", () => {
     expect(decision(bounded, { action: "kms:CreateKey", resource: "*", context: { "aws:RequestTag/environment": "dev", "aws:RequestTag/project": PROJECT } })).toBe("Allow");
     expect(decision(bounded, { action: "kms:CreateKey", resource: "*", context: { "aws:RequestTag/environment": "staging", "aws:RequestTag/project": PROJECT } })).toBe("ExplicitDeny");
@@ -241,7 +249,7 @@ describe("the boundary denies IAM and KMS administration outside the environment
 describe("apply role: KMS, Logs and Lambda scoped to the environment", () => {
   it("has no kms:* and reaches only the environment's tagged key (and the state key for state encryption)", () => {
     expect(statementsOf({ identity: apply.identity }).some(({ statement }) => [statement.Action].flat().includes("kms:*"))).toBe(false);
-    for (const action of ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:Decrypt", "kms:EnableKeyRotation", "kms:CreateAlias"]) {
+    for (const action of ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:Decrypt", "kms:DisableKeyRotation", "kms:DeleteAlias"]) {
       expect([action, decision(apply, { action, ...KEYS.dev })]).toEqual([action, "Allow"]);
       for (const key of [KEYS.staging, KEYS.untagged]) expect([action, key.resource, allowed(apply, { action, ...key })]).toEqual([action, key.resource, false]);
     }

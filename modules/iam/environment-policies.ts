@@ -30,6 +30,9 @@ const READ = {
 const ACCOUNT_READ = ["kms:ListAliases", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies"];
 
 /** KMS actions that use a key without administering it; every other KMS action on a key counts as administration. */
+/** What Terraform calls on a key it has just created, before its tags count for authorization (see KmsSetUpNewKey). */
+export const KMS_NEW_KEY_ACTIONS = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:EnableKeyRotation", "kms:CreateAlias", "kms:UpdateAlias"];
+
 export const KMS_USE_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"];
 
 /**
@@ -136,19 +139,21 @@ export function manageStatements(n: EnvironmentNames): IamPolicyStatement[] {
     // Guide, https://docs.aws.amazon.com/kms/latest/developerguide/tag-permissions.html), so it is limited by the
     // tags requested; the boundary denies re-tagging a key that belongs to another environment or project.
     { Sid: "KmsCreateTaggedKey", Effect: "Allow", Action: ["kms:CreateKey", "kms:TagResource"], Resource: "*", Condition: { StringEquals: n.requestTagCondition() } },
+    // Tags "might take up to five minutes" to affect authorization ("Use tags to control access to KMS keys", AWS
+    // KMS Developer Guide, https://docs.aws.amazon.com/kms/latest/developerguide/tag-authorization.html), so the
+    // calls Terraform makes right after CreateKey cannot depend on them. These only read a key's metadata, turn
+    // rotation on, or point an alias at it (the alias side is scoped to the environment's alias below).
+    { Sid: "KmsSetUpNewKey", Effect: "Allow", Action: KMS_NEW_KEY_ACTIONS, Resource: n.keysArn() },
     {
       Sid: "KmsManageEnvironmentKey",
       Effect: "Allow",
       Action: [
         "kms:PutKeyPolicy",
-        "kms:EnableKeyRotation",
         "kms:DisableKeyRotation",
         "kms:UpdateKeyDescription",
         "kms:ScheduleKeyDeletion",
         "kms:CancelKeyDeletion",
-        "kms:CreateAlias",
         "kms:DeleteAlias",
-        "kms:UpdateAlias",
         "kms:Encrypt",
         "kms:Decrypt",
         "kms:GenerateDataKey",
@@ -256,6 +261,7 @@ export function boundaryStatements(n: EnvironmentNames, pipelineRoleArns: readon
     },
     { Sid: "EnvironmentRoles", Effect: "Allow", Action: "iam:*", Resource: n.roleArnPattern() },
     { Sid: "EnvironmentKeys", Effect: "Allow", Action: "kms:*", Resource: n.keysArn(), Condition: { StringEquals: n.resourceTagCondition() } },
+    { Sid: "NewKeys", Effect: "Allow", Action: KMS_NEW_KEY_ACTIONS, Resource: n.keysArn() },
     { Sid: "EnvironmentKeyAlias", Effect: "Allow", Action: "kms:*", Resource: n.keyAliasArn() },
     { Sid: "CreateEnvironmentKeys", Effect: "Allow", Action: ["kms:CreateKey", "kms:TagResource"], Resource: "*", Condition: { StringEquals: n.requestTagCondition() } },
     { Sid: "AccountLevel", Effect: "Allow", Action: [...ACCOUNT_READ, "logs:PutResourcePolicy", "logs:DeleteResourcePolicy"], Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": p.region } } },
@@ -272,12 +278,13 @@ export function boundaryStatements(n: EnvironmentNames, pipelineRoleArns: readon
     { Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary", "iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole"], Resource: "*" },
     { Sid: "DenyPipelineRoles", Effect: "Deny", Action: "iam:*", Resource: pipelineRoleArns },
     // KMS: no administration of keys that are not the environment's (using them is limited by the ceiling, which
-    // also requires the project tag). TagResource is left to the next statement: CreateKey's tags are authorized
-    // as a TagResource on all keys, so only keys already tagged for another environment are protected from it.
+    // also requires the project tag), except what a just-created key needs (KMS_NEW_KEY_ACTIONS: enabling rotation,
+    // and the key side of the environment's own alias). TagResource is left to the next statement: CreateKey's tags
+    // are authorized as a TagResource on all keys, so only keys already tagged for another environment are protected.
     {
       Sid: "DenyKmsAdminOfOtherKeys",
       Effect: "Deny",
-      NotAction: [...KMS_USE_ACTIONS, "kms:TagResource"],
+      NotAction: [...new Set([...KMS_USE_ACTIONS, ...KMS_NEW_KEY_ACTIONS, "kms:TagResource"])],
       Resource: allKeys,
       Condition: { StringNotEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: p.environment } },
     },

@@ -277,6 +277,9 @@ export function boundaryStatements(n: EnvironmentNames, pipelineRoleArns: readon
     // Service-linked roles cannot carry a boundary, and the environment needs none.
     { Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary", "iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole"], Resource: "*" },
     { Sid: "DenyPipelineRoles", Effect: "Deny", Action: "iam:*", Resource: pipelineRoleArns },
+    // No bounded role assumes another role. Explicit, because a trust policy that names a role *session* can grant
+    // it despite an implicit deny in the boundary ("Policy evaluation logic", IAM User Guide: role sessions).
+    { Sid: "DenyAssumeRole", Effect: "Deny", Action: "sts:AssumeRole", Resource: "*" },
     // KMS: no administration of keys that are not the environment's (using them is limited by the ceiling, which
     // also requires the project tag), except what a just-created key needs (KMS_NEW_KEY_ACTIONS: enabling rotation,
     // and the key side of the environment's own alias). TagResource is left to the next statement: CreateKey's tags

@@ -295,6 +295,29 @@ describe("apply role against the synthesized environment stacks (roles carry the
     }
   });
 
+  it("dev's plan role may read each resource of dev's stack (what refresh reads) and none of staging's", () => {
+    const reads = ({ synth: s }: (typeof envs)[number]): IamRequest[] => {
+      const each = (type: string) => Object.values(s.resource[type] ?? {});
+      // Names may reference another resource's name (`${aws_x.id.name}`); other references are left out.
+      const resolve = (v: unknown): string => String(v).replace(/\$\{([a-z0-9_]+)\.([^.}]+)\.name\}/g, (m, type: string, id: string) => String(s.resource[type]?.[id]?.name ?? m));
+      const literal = (v: unknown) => (typeof v === "string" && !resolve(v).includes("${") ? [resolve(v)] : []);
+      return [
+        ...each("aws_sqs_queue").flatMap((r) => literal(r.name)).map((n) => ({ action: "sqs:GetQueueAttributes", resource: arn("sqs", n) })),
+        ...each("aws_sns_topic").flatMap((r) => literal(r.name)).map((n) => ({ action: "sns:GetTopicAttributes", resource: arn("sns", n) })),
+        ...each("aws_kinesis_stream").flatMap((r) => literal(r.name)).map((n) => ({ action: "kinesis:DescribeStreamSummary", resource: arn("kinesis", `stream/${n}`) })),
+        ...each("aws_cloudwatch_log_group").flatMap((r) => literal(r.name)).map((n) => ({ action: "logs:ListTagsForResource", resource: arn("logs", `log-group:${n}`) })),
+        ...each("aws_cloudwatch_metric_alarm").flatMap((r) => literal(r.alarm_name)).map((n) => ({ action: "cloudwatch:DescribeAlarms", resource: arn("cloudwatch", `alarm:${n}`) })),
+        ...each("aws_cloudwatch_event_archive").flatMap((r) => literal(r.name)).map((n) => ({ action: "events:DescribeArchive", resource: arn("events", `archive/${n}`) })),
+        ...each("aws_iam_role").flatMap((r) => literal(r.name)).map((n) => ({ action: "iam:GetRole", resource: iamArn(`role/${n}`) })),
+        ...each("aws_secretsmanager_secret").flatMap((r) => literal(r.name)).map((n) => ({ action: "secretsmanager:DescribeSecret", resource: arn("secretsmanager", `secret:${n}-AbC123`) })),
+      ];
+    };
+    const [dev, staging] = envs.map(reads);
+    expect([...new Set(dev.map((r) => r.action.split(":")[0]))].sort()).toEqual(["cloudwatch", "events", "iam", "kinesis", "logs", "secretsmanager", "sns", "sqs"]);
+    expect(dev.filter((r) => !allowed(plan, r))).toEqual([]);
+    expect(staging.filter((r) => allowed(plan, r))).toEqual([]);
+  });
+
   it("dev's apply role may create, change and pass dev's roles and create dev's key, and none of staging's", () => {
     const result = envs.map(({ config, synth: s }) => {
       const roles = Object.values(s.resource.aws_iam_role ?? {}).map((r) => ({ resource: iamArn(`role/${String(r.name)}`), context: { "iam:PermissionsBoundary": String(r.permissions_boundary), "iam:PassedToService": "events.amazonaws.com" } }));

@@ -24,10 +24,11 @@ const READ = {
 
 /**
  * Read actions without a resource type in the Service Authorization Reference (so only `"*"` can be granted):
+ * events:ListEventSources (the aws_cloudwatch_event_source data source that finds the partner source),
  * kms:ListAliases (the aws_kms_alias read), logs:DescribeLogGroups (aws_cloudwatch_log_group) and
  * logs:DescribeResourcePolicies (aws_cloudwatch_log_resource_policy). They list names and settings, no data.
  */
-const ACCOUNT_READ = ["kms:ListAliases", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies"];
+const ACCOUNT_READ = ["events:ListEventSources", "kms:ListAliases", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies"];
 
 /** KMS actions that use a key without administering it; every other KMS action on a key counts as administration. */
 /** What Terraform calls on a key it has just created, before its tags count for authorization (see KmsSetUpNewKey). */

@@ -12,7 +12,7 @@ import { BOUNDED_ROLE_ACTIONS, KMS_NEW_KEY_ACTIONS, KMS_USE_ACTIONS } from "../m
 import { requireEnvironmentBoundary } from "../modules/iam/require-boundary";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
 import { EnvironmentStack, PROJECT } from "../stacks/environment-stack";
-import { actionMatches, evaluate, IamRequest, IamStatement, PolicySet } from "./support/iam-evaluator";
+import { actionMatches, evaluate, IamRequest, IamStatement, isAllowed, PolicySet } from "./support/iam-evaluator";
 import { referenceAction, ReferenceAction, serviceActions, supportsConditionKey } from "./support/iam-reference";
 import { statementsOf, SynthesizedIam, SynthesizedRole, synthesizedRole, withIdentity } from "./support/iam-roles";
 
@@ -53,7 +53,7 @@ const KEYS = {
 };
 const LAMBDA = configs[0].rules.flatMap((r) => r.targets).flatMap((t) => (t.type === "lambda" ? [t.functionArn] : []));
 
-const allowed = (set: PolicySet, request: IamRequest) => evaluate(set, request).decision === "Allow";
+const allowed = (set: PolicySet, request: IamRequest) => isAllowed(set, request);
 const decision = (set: PolicySet, request: IamRequest) => evaluate(set, request).decision;
 /** An identity policy that allows everything: what remains denied is the boundary's doing. */
 const ALLOW_ALL: IamStatement = { Sid: "Widened", Effect: "Allow", Action: "*", Resource: "*" };

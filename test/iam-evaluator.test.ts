@@ -2,7 +2,7 @@
  * The IAM evaluator used by the bootstrap tests, checked against examples from the IAM User Guide (page named in
  * each block; https://docs.aws.amazon.com/IAM/latest/UserGuide/<page>). Account ids, names and ARNs are the docs'.
  */
-import { arnMatches, evaluate, evaluatePolicy, IamPolicy, IamRequest } from "./support/iam-evaluator";
+import { arnMatches, evaluate, evaluatePolicy, IamPolicy, IamRequest, isAllowed } from "./support/iam-evaluator";
 
 const policy = (...Statement: IamPolicy["Statement"][]): IamPolicy => ({ Version: "2012-10-17", Statement: Statement.flat() as IamPolicy["Statement"] });
 const decide = (p: IamPolicy, request: IamRequest) => evaluatePolicy(p, request).decision;
@@ -32,6 +32,11 @@ describe("IAM evaluator: decisions (reference_policies_evaluation-logic.html, ac
     const request = { action: "s3:GetObject", resource: "arn:aws:s3:::service-logs/2024/01/01" };
     expect(evaluate({ identity: { allowAll, denyLogs } }, request)).toEqual({ decision: "ExplicitDeny", matched: ["allowAll#0", "denyLogs#DenyS3Logs"] });
     expect(evaluate({ identity: { allowAll }, boundary: policy(allowAll.Statement, denyLogs.Statement) }, request).decision).toBe("ExplicitDeny");
+    // isAllowed, the short-circuiting form the bootstrap tests use, agrees.
+    expect(isAllowed({ identity: { allowAll, denyLogs } }, request)).toBe(false);
+    expect(isAllowed({ identity: { allowAll }, boundary: policy(allowAll.Statement, denyLogs.Statement) }, request)).toBe(false);
+    expect(isAllowed({ identity: { createUser }, boundary: shirleyBoundary }, { action: "iam:CreateUser", resource: "*" })).toBe(false);
+    expect(isAllowed({ identity: { allowAll }, boundary: shirleyBoundary }, { action: "s3:GetObject", resource: "arn:aws:s3:::b/k" })).toBe(true);
     expect(evaluate({ identity: { allowAll, denyLogs } }, { action: "s3:GetObject", resource: "arn:aws:s3:::carlossalazar/photo.jpg" }).decision).toBe("Allow");
   });
 });

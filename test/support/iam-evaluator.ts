@@ -265,4 +265,9 @@ export function evaluate(policies: PolicySet, request: IamRequest): Evaluation {
   return { decision: identity.some((e) => e.decision === "Allow") ? "Allow" : "ImplicitDeny", matched };
 }
 
-export const isAllowed = (policies: PolicySet, request: IamRequest): boolean => evaluate(policies, request).decision === "Allow";
+/** Same answer as `evaluate(...).decision === "Allow"`, stopping at the boundary when it does not allow. */
+export function isAllowed(policies: PolicySet, request: IamRequest): boolean {
+  if (policies.boundary && evaluatePolicy(policies.boundary, request, "boundary").decision !== "Allow") return false;
+  const identity = Object.entries(policies.identity).map(([name, p]) => evaluatePolicy(p, request, name).decision);
+  return !identity.includes("ExplicitDeny") && identity.includes("Allow");
+}

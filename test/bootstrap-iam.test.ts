@@ -5,6 +5,7 @@
  * state KMS key: the case where scoping matters. docs/iam.md describes the design these tests hold it to.
  */
 import { Testing } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { buildBootstrapStacks } from "../main";
 import { validateEnvironment } from "../environments/schema";
 import type { EnvironmentConfig, EnvironmentConfigInput } from "../environments/schema";
@@ -443,5 +444,22 @@ describe("GovCloud: every ARN of the bootstrap stack in partition aws-us-gov", (
     expect(decision(govApply, { action: "iam:CreateRole", resource, context: { "iam:PermissionsBoundary": boundary } })).toBe("Allow");
     expect(decision(govApply, { action: "iam:CreateRole", resource, context: { "iam:PermissionsBoundary": BOUNDARY.dev } })).not.toBe("Allow");
     expect(JSON.stringify(govApply.trust)).toContain(`arn:aws-us-gov:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`);
+  });
+});
+
+describe("fails synth instead of deploying what IAM would refuse", () => {
+  it("a role of an environment stack that names another boundary", () => {
+    const stack = new EnvironmentStack(Testing.app(), configs[0]);
+    requireEnvironmentBoundary(stack, PROJECT, configs[0]);
+    const role = stack.node.findAll().find((c): c is IamRole => c instanceof IamRole) as IamRole;
+    role.permissionsBoundary = BOUNDARY.staging;
+    expect(() => Testing.synth(stack)).toThrow(/has permissions boundary .*staging-boundary; the environment's apply role may only create roles with .*dev-boundary/);
+  });
+
+  it("a boundary over IAM's 6,144 characters (too many targets outside the environment's names)", () => {
+    const lambdaFunctionArns = Array.from({ length: 80 }, (_, i) => arn("lambda", `function:target-${i}`));
+    expect(() => new BootstrapStack(Testing.app(), "b", { accountId: ACCOUNT, region: REGION, stateBucket: BUCKET, repository: "a/b", environments: [{ name: "dev", lambdaFunctionArns }] })).toThrow(
+      /genesys-eventbridge-dev-boundary: \d+ characters, over IAM's 6144 for a managed policy/,
+    );
   });
 });

@@ -262,6 +262,15 @@ describe("apply role: KMS, Logs and Lambda scoped to the environment", () => {
     expect(decision(apply, { action: "kms:TagResource", ...KEYS.dev, context: { ...KEYS.dev.context, "aws:RequestTag/environment": "staging", "aws:RequestTag/project": PROJECT } })).not.toBe("Allow");
   });
 
+  it("a KMS grant widened to every key is caught, and the boundary still denies administering other keys (mutated policy)", () => {
+    const manage = apply.identity.manage;
+    const statements = (Array.isArray(manage.Statement) ? manage.Statement : [manage.Statement]) as IamStatement[];
+    const widened: PolicySet = { identity: { ...apply.identity, manage: { Statement: statements.map((s) => (s.Sid === "KmsManageEnvironmentKey" ? { ...s, Condition: undefined } : s)) } } };
+    const request = { action: "kms:ScheduleKeyDeletion", ...KEYS.staging };
+    expect(allowed(widened, request)).toBe(true);
+    expect(decision({ ...widened, boundary: apply.boundary }, request)).toBe("ExplicitDeny");
+  });
+
   it("log resource policies only in the environment's region (the action has no resource type or condition key)", () => {
     expect(decision(apply, { action: "logs:PutResourcePolicy", resource: "*", context: { "aws:RequestedRegion": REGION } })).toBe("Allow");
     expect(decision(apply, { action: "logs:DeleteResourcePolicy", resource: "*", context: { "aws:RequestedRegion": "eu-west-1" } })).not.toBe("Allow");

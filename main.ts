@@ -7,7 +7,8 @@ import { EnvironmentConfig, loadAllEnvironments } from "./environments";
 import { GITHUB_REPOSITORY } from "./environments/ci";
 import { createApp } from "./stacks/app";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
-import { buildEnvironmentStacks } from "./stacks/environment-stack";
+import { buildEnvironmentStacks, PROJECT } from "./stacks/environment-stack";
+import { requireEnvironmentBoundary } from "./modules/iam/require-boundary";
 
 /** One bootstrap stack per AWS account and state bucket; the account's GitHub OIDC provider is created once. */
 export function buildBootstrapStacks(app: App, environments: EnvironmentConfig[]): void {
@@ -34,6 +35,7 @@ export function buildBootstrapStacks(app: App, environments: EnvironmentConfig[]
         stateKey: e.stateBackend.key,
         region: e.aws.region,
         eventSourceSuffix: e.integration.eventSourceSuffix,
+        ...externalTargets(e),
       })),
     });
     accountsWithOidcProvider.add(first.aws.accountId);
@@ -44,9 +46,21 @@ export function buildBootstrapStacks(app: App, environments: EnvironmentConfig[]
 export function buildApp(app: App = createApp()): App {
   // Validate every environment before any stack is built, so a bad value fails synth before anything is written.
   const environments = loadAllEnvironments();
-  buildEnvironmentStacks(app, environments);
+  // Every IAM role of an environment stack carries the boundary its apply role requires (docs/iam.md).
+  for (const stack of buildEnvironmentStacks(app, environments)) requireEnvironmentBoundary(stack, PROJECT, stack.config);
   buildBootstrapStacks(app, environments);
   return app;
+}
+
+/** Targets outside an environment's names (existing functions and streams) its bootstrap roles must reach. */
+function externalTargets(env: EnvironmentConfig): { lambdaFunctionArns: string[]; firehoseStreamArns: string[]; kinesisStreamArns: string[] } {
+  const targets = env.rules.flatMap((rule) => rule.targets);
+  const unique = (arns: Array<string | undefined>) => [...new Set(arns.filter((a): a is string => a !== undefined))].sort();
+  return {
+    lambdaFunctionArns: unique(targets.map((t) => (t.type === "lambda" ? t.functionArn : undefined))),
+    firehoseStreamArns: unique(targets.map((t) => (t.type === "firehose" ? t.deliveryStreamArn : undefined))),
+    kinesisStreamArns: unique(targets.map((t) => (t.type === "kinesis" ? t.streamArn : undefined))),
+  };
 }
 
 function groupByAccountAndBucket(environments: EnvironmentConfig[]): EnvironmentConfig[][] {

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamPolicyStatement, iamPolicyJson, policySize, ROLE_INLINE_POLICIES_MAX_CHARS } from "./iam/policy-document";
 import { policyDocument, PolicyStatement } from "./policy";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -17,7 +18,12 @@ export interface GithubOidcRoleProps {
    */
   readonly subjects: readonly string[];
   /** Inline policies by name. */
-  readonly policies: Readonly<Record<string, readonly PolicyStatement[]>>;
+  readonly policies: Readonly<Record<string, readonly IamPolicyStatement[]>>;
+  /**
+   * ARN of the managed policy set as the role's permissions boundary (the most its policies can grant).
+   * Required: every pipeline role of this project is bounded (docs/iam.md).
+   */
+  readonly permissionsBoundaryArn: string;
   /** @default 3600 */
   readonly maxSessionDurationSeconds?: number;
 }
@@ -60,10 +66,17 @@ export class GithubOidcRole extends Construct {
       description: props.description,
       assumeRolePolicy: policyDocument(...statements),
       maxSessionDuration: props.maxSessionDurationSeconds ?? 3600,
+      permissionsBoundary: props.permissionsBoundaryArn,
     });
+    let size = 0;
     for (const [name, policy] of Object.entries(props.policies)) {
       if (policy.length === 0) throw new Error(`GithubOidcRole ${props.roleName}: policy "${name}" has no statements`);
-      new IamRolePolicy(this, `policy-${name}`, { name, role: role.id, policy: policyDocument(...policy) });
+      const json = iamPolicyJson(policy);
+      size += policySize(json);
+      new IamRolePolicy(this, `policy-${name}`, { name, role: role.id, policy: json });
+    }
+    if (size > ROLE_INLINE_POLICIES_MAX_CHARS) {
+      throw new Error(`GithubOidcRole ${props.roleName}: inline policies total ${size} characters, over IAM's ${ROLE_INLINE_POLICIES_MAX_CHARS} per role`);
     }
     this.roleArn = role.arn;
     this.roleName = role.name;

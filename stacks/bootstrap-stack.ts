@@ -2,8 +2,12 @@ import { Construct } from "constructs";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AwsPartition, partitionOf } from "../environments/regions";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, GithubOidcRole } from "../modules/github-oidc-role";
-import { EVENTS_PRINCIPAL, PolicyStatement } from "../modules/policy";
+import { EnvironmentNames, permissionsBoundaryName } from "../modules/iam/environment-names";
+import { boundaryStatements } from "../modules/iam/boundary-statements";
+import { manageStatements, readStatements, rotationStatements, stateStatements } from "../modules/iam/environment-policies";
+import { PermissionsBoundary } from "../modules/iam/permissions-boundary";
 import { PARTNER_SOURCE_PREFIX } from "../modules/event-bus";
 import { secretPrefix } from "../modules/genesys/service-client";
 import { StateBucket } from "../modules/state-bucket";
@@ -21,6 +25,8 @@ export interface BootstrapEnvironment {
   readonly planRoleName?: string;
   /** @default `genesys-eventbridge-<name>-apply` */
   readonly applyRoleName?: string;
+  /** @default `genesys-eventbridge-<name>-rotation` */
+  readonly rotationRoleName?: string;
   /**
    * Name prefix of the AWS resources the environment stack creates: queues, topics, streams, rules, the archive,
    * alarms and log groups under `/aws/events/genesys/`. The apply role may only manage resources under it, so
@@ -41,6 +47,14 @@ export interface BootstrapEnvironment {
   readonly secretPrefix?: string;
   /** Region of the environment's resources (the apply role is scoped to it). @default the stack's region */
   readonly region?: string;
+  /**
+   * Existing resources outside the environment's names that its rules deliver to (from its targets): the apply
+   * role may add and remove EventBridge's permission on these functions only, and delivery roles may put records
+   * on these streams only. Re-apply the bootstrap stack after adding such a target. @default none
+   */
+  readonly lambdaFunctionArns?: readonly string[];
+  readonly firehoseStreamArns?: readonly string[];
+  readonly kinesisStreamArns?: readonly string[];
 }
 
 export interface BootstrapStackProps {
@@ -67,88 +81,38 @@ export interface BootstrapStackProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** Read-only actions over what the environment stacks manage. No secret values, no log data. */
-const PLAN_READ_ACTIONS = [
-  "events:Describe*",
-  "events:List*",
-  "sqs:GetQueueAttributes",
-  "sqs:GetQueueUrl",
-  "sqs:ListQueues",
-  "sqs:ListQueueTags",
-  "sqs:ListDeadLetterSourceQueues",
-  "sns:GetTopicAttributes",
-  "sns:GetSubscriptionAttributes",
-  "sns:ListSubscriptionsByTopic",
-  "sns:ListTagsForResource",
-  "sns:ListTopics",
-  "logs:DescribeLogGroups",
-  "logs:DescribeResourcePolicies",
-  "logs:DescribeSubscriptionFilters",
-  "logs:ListTagsForResource",
-  "logs:ListTagsLogGroup",
-  "kinesis:DescribeStream",
-  "kinesis:DescribeStreamSummary",
-  "kinesis:ListStreams",
-  "kinesis:ListTagsForStream",
-  "kinesis:ListTagsForResource",
-  "firehose:DescribeDeliveryStream",
-  "firehose:ListDeliveryStreams",
-  "firehose:ListTagsForDeliveryStream",
-  "lambda:GetFunction",
-  "lambda:GetFunctionConfiguration",
-  "lambda:GetPolicy",
-  "kms:DescribeKey",
-  "kms:GetKeyPolicy",
-  "kms:GetKeyRotationStatus",
-  "kms:ListAliases",
-  "kms:ListResourceTags",
-  "secretsmanager:DescribeSecret",
-  "secretsmanager:GetResourcePolicy",
-  "secretsmanager:ListSecrets",
-  "cloudwatch:DescribeAlarms",
-  "cloudwatch:ListTagsForResource",
-  "iam:GetRole",
-  "iam:GetRolePolicy",
-  "iam:ListRolePolicies",
-  "iam:ListAttachedRolePolicies",
-  "iam:ListRoleTags",
-  "sts:GetCallerIdentity",
-];
-
-const IAM_ROLE_MANAGEMENT = [
-  "iam:CreateRole",
-  "iam:DeleteRole",
-  "iam:GetRole",
-  "iam:UpdateRole",
-  "iam:UpdateRoleDescription",
-  "iam:UpdateAssumeRolePolicy",
-  "iam:TagRole",
-  "iam:UntagRole",
-  "iam:ListRoleTags",
-  "iam:PutRolePolicy",
-  "iam:GetRolePolicy",
-  "iam:DeleteRolePolicy",
-  "iam:ListRolePolicies",
-  "iam:ListAttachedRolePolicies",
-  "iam:ListInstanceProfilesForRole",
-];
+/** Per environment, the names of its three pipeline roles. */
+function roleNames(env: BootstrapEnvironment): { plan: string; apply: string; rotation: string } {
+  return {
+    plan: env.planRoleName ?? `${BOOTSTRAP_PROJECT}-${env.name}-plan`,
+    apply: env.applyRoleName ?? `${BOOTSTRAP_PROJECT}-${env.name}-apply`,
+    rotation: env.rotationRoleName ?? `${BOOTSTRAP_PROJECT}-${env.name}-rotation`,
+  };
+}
 
 /**
  * What Terraform needs before the environment stacks can run, for one AWS account: the state bucket
- * (and optionally a lock table), the GitHub OIDC provider, and per environment a read-only plan role and an
- * apply role that only that environment's GitHub deployments can assume. State is local (this stack
- * creates the bucket the others use); keep `terraform.<stack>.tfstate` safe, or migrate it afterwards.
+ * (and optionally a lock table), the GitHub OIDC provider, and per environment a permissions boundary and three
+ * roles that only that environment's GitHub jobs can assume: plan (read-only, GitHub environment `<env>-plan`),
+ * apply and rotation (GitHub environment `<env>`). docs/iam.md describes what each may do and why. State is local
+ * (this stack creates the bucket the others use); keep `terraform.<stack>.tfstate` safe, or migrate it afterwards.
  */
 export class BootstrapStack extends TerraformStack {
   readonly stateBucketName: string;
   readonly oidcProviderArn: string;
+  readonly partition: AwsPartition;
   readonly planRoleArns: Readonly<Record<string, string>>;
   readonly applyRoleArns: Readonly<Record<string, string>>;
+  readonly rotationRoleArns: Readonly<Record<string, string>>;
+  /** The boundary policy ARN of each environment (what its roles carry and what the environment stack's roles must carry). */
+  readonly boundaryArns: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id);
     validate(props);
     const { accountId, region } = props;
+    const partition = partitionOf(region);
+    this.partition = partition;
     const subjectRepository = props.oidcSubjectRepository ?? props.repository;
 
     new LocalBackend(this, { path: `terraform.${id}.tfstate` });
@@ -167,7 +131,7 @@ export class BootstrapStack extends TerraformStack {
     });
     this.stateBucketName = state.bucketName;
 
-    const providerArn = `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+    const providerArn = `arn:${partition}:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
     if (props.createOidcProvider ?? true) {
       const provider = new IamOpenidConnectProvider(this, "github-oidc", {
         url: `https://${GITHUB_OIDC_HOST}`,
@@ -178,125 +142,105 @@ export class BootstrapStack extends TerraformStack {
       this.oidcProviderArn = providerArn;
     }
 
-    const bucketArn = `arn:aws:s3:::${props.stateBucket}`;
+    const bucketArn = `arn:${partition}:s3:::${props.stateBucket}`;
+    // Literal ARNs (not Terraform references), so the policies can be evaluated as synthesized.
+    const lockTableArn = props.lockTableName !== undefined ? `arn:${partition}:dynamodb:${region}:${accountId}:table/${props.lockTableName}` : undefined;
+    // Every pipeline role of this stack: each environment's boundary forbids IAM changes to all of them.
+    const pipelineRoleArns = props.environments.flatMap((env) => Object.values(roleNames(env)).map((name) => `arn:${partition}:iam::${accountId}:role/${name}`));
     const planRoleArns: Record<string, string> = {};
     const applyRoleArns: Record<string, string> = {};
+    const rotationRoleArns: Record<string, string> = {};
+    const boundaryArns: Record<string, string> = {};
 
     for (const env of props.environments) {
       const key = env.stateKey ?? defaultStateKey(env.name);
       const prefix = env.resourcePrefix ?? `${resourcePrefix(env.name)}-`;
-      const iamPrefix = env.iamRolePrefix ?? prefix;
-      const partnerBus = `${PARTNER_SOURCE_PREFIX}/*/${env.eventSourceSuffix ?? "*"}`;
-      const secrets = env.secretPrefix ?? secretPrefix(env.name);
-      const stateAccess = (write: boolean): PolicyStatement[] => {
-        const statements: PolicyStatement[] = [
-          { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
-          {
-            Sid: write ? "StateReadWrite" : "StateRead",
-            Effect: "Allow",
-            Action: write ? ["s3:GetObject", "s3:PutObject"] : "s3:GetObject",
-            Resource: `${bucketArn}/${key}`,
-          },
-          // S3-native lock (use_lockfile): `<key>.tflock`, written and deleted by plan and apply alike.
-          { Sid: "StateLock", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${key}.tflock` },
-        ];
-        if (state.lockTableArn !== undefined) {
-          statements.push({ Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable"], Resource: state.lockTableArn });
-        }
-        if (props.stateKmsKeyArn !== undefined) {
-          statements.push({ Sid: "StateKms", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: props.stateKmsKeyArn });
-        }
-        return statements;
-      };
+      const envRegion = env.region ?? region;
+      const names = new EnvironmentNames({
+        project: BOOTSTRAP_PROJECT,
+        environment: env.name,
+        accountId,
+        region: envRegion,
+        resourcePrefix: prefix,
+        iamRolePrefix: env.iamRolePrefix ?? prefix,
+        partnerBus: `${PARTNER_SOURCE_PREFIX}/*/${env.eventSourceSuffix ?? "*"}`,
+        secretPrefix: env.secretPrefix ?? secretPrefix(env.name),
+        keyAlias: `${BOOTSTRAP_PROJECT}-${env.name}`,
+        logGroupPath: LOG_GROUP_PATH,
+        lambdaFunctionArns: env.lambdaFunctionArns ?? [],
+        firehoseStreamArns: env.firehoseStreamArns ?? [],
+        kinesisStreamArns: env.kinesisStreamArns ?? [],
+        state: { bucketArn, key, kmsKeyArn: props.stateKmsKeyArn, lockTableArn },
+      });
+      const roles = roleNames(env);
+
+      const boundary = new PermissionsBoundary(this, `boundary-${env.name}`, {
+        policyName: permissionsBoundaryName(BOOTSTRAP_PROJECT, env.name),
+        expectedArn: names.boundaryArn,
+        description: `Most that ${env.name}'s pipeline roles, and the roles they create, may do: ${env.name}'s own resources`,
+        statements: boundaryStatements(names, pipelineRoleArns),
+      });
 
       const plan = new GithubOidcRole(this, `plan-${env.name}`, {
-        roleName: env.planRoleName ?? `${BOOTSTRAP_PROJECT}-${env.name}-plan`,
-        description: `Read-only Terraform plan of ${env.name} from ${props.repository} (any ref, pull requests, drift checks)`,
+        roleName: roles.plan,
+        description: `Read-only Terraform plan of ${env.name}; only jobs in GitHub environment ${env.name}-plan of ${props.repository}`,
         providerArn: this.oidcProviderArn,
-        subjects: [`repo:${subjectRepository}:*`],
+        subjects: [`repo:${subjectRepository}:environment:${env.name}-plan`],
+        permissionsBoundaryArn: boundary.arn,
         policies: {
-          "read-only": [
-            { Sid: "ReadManagedServices", Effect: "Allow", Action: PLAN_READ_ACTIONS, Resource: "*" },
-            { Sid: "NoSecretValues", Effect: "Deny", Action: "secretsmanager:GetSecretValue", Resource: "*" },
-          ],
-          state: stateAccess(false),
+          "read-only": [...readStatements(names), { Sid: "NoSecretValues", Effect: "Deny", Action: "secretsmanager:GetSecretValue", Resource: "*" }],
+          state: stateStatements(names, "plan"),
         },
       });
 
-      const envRegion = env.region ?? region;
-      const arn = (service: string, resource: string) => `arn:aws:${service}:${envRegion}:${accountId}:${resource}`;
       const apply = new GithubOidcRole(this, `apply-${env.name}`, {
-        roleName: env.applyRoleName ?? `${BOOTSTRAP_PROJECT}-${env.name}-apply`,
-        description: `Terraform apply, smoke tests and secret rotation of ${env.name}; only GitHub deployments to environment ${env.name} of ${props.repository}`,
+        roleName: roles.apply,
+        description: `Terraform apply and smoke tests of ${env.name}; only jobs in GitHub environment ${env.name} of ${props.repository}`,
         providerArn: this.oidcProviderArn,
         subjects: [`repo:${subjectRepository}:environment:${env.name}`],
+        permissionsBoundaryArn: boundary.arn,
         policies: {
-          manage: [
-            { Sid: "Read", Effect: "Allow", Action: PLAN_READ_ACTIONS, Resource: "*" },
-            {
-              Sid: "EventBridge",
-              Effect: "Allow",
-              Action: "events:*",
-              Resource: [
-                arn("events", `event-bus/${partnerBus}`),
-                arn("events", `rule/${partnerBus}/${prefix}*`),
-                arn("events", `archive/${prefix}*`),
-                `arn:aws:events:${envRegion}::event-source/${partnerBus}`,
-              ],
-            },
-            { Sid: "Queues", Effect: "Allow", Action: "sqs:*", Resource: arn("sqs", `${prefix}*`) },
-            { Sid: "Topics", Effect: "Allow", Action: "sns:*", Resource: arn("sns", `${prefix}*`) },
-            { Sid: "Logs", Effect: "Allow", Action: "logs:*", Resource: arn("logs", `log-group:${LOG_GROUP_PATH}${prefix}*`) },
-            // Resource policies are account-level objects without an ARN.
-            { Sid: "LogResourcePolicies", Effect: "Allow", Action: ["logs:PutResourcePolicy", "logs:DeleteResourcePolicy", "logs:DescribeResourcePolicies"], Resource: "*" },
-            { Sid: "Streams", Effect: "Allow", Action: "kinesis:*", Resource: arn("kinesis", `stream/${prefix}*`) },
-            // Lambda and Firehose targets are existing functions and delivery streams: the stack only lets EventBridge
-            // invoke a function, so the role may grant that to EventBridge and nobody else.
-            {
-              Sid: "LambdaPermissionsForEventBridge",
-              Effect: "Allow",
-              Action: "lambda:AddPermission",
-              Resource: arn("lambda", "function:*"),
-              Condition: { StringEquals: { "lambda:Principal": EVENTS_PRINCIPAL } },
-            },
-            {
-              Sid: "LambdaPermissions",
-              Effect: "Allow",
-              Action: ["lambda:RemovePermission", "lambda:GetPolicy", "lambda:GetFunction"],
-              Resource: arn("lambda", "function:*"),
-            },
-            { Sid: "Kms", Effect: "Allow", Action: "kms:*", Resource: arn("kms", "*") },
-            { Sid: "KmsCreate", Effect: "Allow", Action: ["kms:CreateKey", "kms:ListKeys", "kms:ListAliases"], Resource: "*" },
-            { Sid: "Secrets", Effect: "Allow", Action: "secretsmanager:*", Resource: arn("secretsmanager", `secret:${secrets}*`) },
-            { Sid: "SecretsAccountLevel", Effect: "Allow", Action: ["secretsmanager:GetRandomPassword", "secretsmanager:ListSecrets"], Resource: "*" },
-            {
-              Sid: "Alarms",
-              Effect: "Allow",
-              Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
-              Resource: arn("cloudwatch", `alarm:${prefix}*`),
-            },
-            { Sid: "TargetRoles", Effect: "Allow", Action: IAM_ROLE_MANAGEMENT, Resource: `arn:aws:iam::${accountId}:role/${iamPrefix}*` },
-            {
-              Sid: "PassTargetRolesToEventBridge",
-              Effect: "Allow",
-              Action: "iam:PassRole",
-              Resource: `arn:aws:iam::${accountId}:role/${iamPrefix}*`,
-              Condition: { StringEquals: { "iam:PassedToService": EVENTS_PRINCIPAL } },
-            },
-          ],
-          state: stateAccess(true),
+          read: readStatements(names),
+          manage: manageStatements(names),
+          state: stateStatements(names, "apply"),
+        },
+      });
+
+      const rotation = new GithubOidcRole(this, `rotation-${env.name}`, {
+        roleName: roles.rotation,
+        description: `OAuth secret rotation of ${env.name} (secrets genesys/${env.name}/* only); only jobs in GitHub environment ${env.name} of ${props.repository}`,
+        providerArn: this.oidcProviderArn,
+        subjects: [`repo:${subjectRepository}:environment:${env.name}`],
+        permissionsBoundaryArn: boundary.arn,
+        policies: {
+          rotate: rotationStatements(names),
+          // `terraform output` reads the environment's state to write outputs/<env>.json.
+          state: stateStatements(names, "read"),
         },
       });
 
       planRoleArns[env.name] = plan.roleArn;
       applyRoleArns[env.name] = apply.roleArn;
+      rotationRoleArns[env.name] = rotation.roleArn;
+      boundaryArns[env.name] = names.boundaryArn;
       new TerraformOutput(this, `${env.name}-roles`, {
-        description: `GitHub variables for ${env.name}: AWS_PLAN_ROLE_ARN (environment ${env.name}-plan) and AWS_APPLY_ROLE_ARN (environment ${env.name})`,
-        value: { AWS_PLAN_ROLE_ARN: plan.roleArn, AWS_APPLY_ROLE_ARN: apply.roleArn, AWS_REGION: envRegion, state_key: key },
+        description:
+          `GitHub variables for ${env.name}: AWS_PLAN_ROLE_ARN (environment ${env.name}-plan), AWS_APPLY_ROLE_ARN and ` +
+          `AWS_ROTATION_ROLE_ARN (environment ${env.name}); permissions_boundary_arn is what every role of the environment stack must carry`,
+        value: {
+          AWS_PLAN_ROLE_ARN: plan.roleArn,
+          AWS_APPLY_ROLE_ARN: apply.roleArn,
+          AWS_ROTATION_ROLE_ARN: rotation.roleArn,
+          AWS_REGION: envRegion,
+          state_key: key,
+          permissions_boundary_arn: boundary.arn,
+        },
       });
     }
     this.planRoleArns = planRoleArns;
     this.applyRoleArns = applyRoleArns;
+    this.rotationRoleArns = rotationRoleArns;
+    this.boundaryArns = boundaryArns;
 
     new TerraformOutput(this, "state-bucket", { value: state.bucketName, description: "Terraform state bucket" });
     new TerraformOutput(this, "oidc-provider-arn", { value: this.oidcProviderArn, description: "GitHub Actions OIDC provider" });
@@ -314,6 +258,17 @@ function validate(props: BootstrapStackProps): void {
     fail(`oidcSubjectRepository must look like "owner/name" or "owner@<id>/name@<id>", got "${props.oidcSubjectRepository}"`);
   }
   if (props.environments.length === 0) fail("at least one environment is required");
+  const partition = partitionOf(props.region);
+  const pipelineRoles = props.environments.flatMap((env) => Object.values(roleNames(env)));
+  // One environment's name patterns (`<prefix>*`) must not cover another's resources in the same account.
+  const prefixes = props.environments.map((env) => ({ name: env.name, resources: env.resourcePrefix ?? `${resourcePrefix(env.name)}-`, roles: env.iamRolePrefix ?? env.resourcePrefix ?? `${resourcePrefix(env.name)}-` }));
+  for (const a of prefixes) {
+    for (const b of prefixes) {
+      if (a.name !== b.name && (b.resources.startsWith(a.resources) || b.roles.startsWith(a.roles))) {
+        fail(`environment "${a.name}": its name prefix covers environment "${b.name}"'s (${a.resources} / ${b.resources}, roles ${a.roles} / ${b.roles}): give them prefixes where neither starts with the other`);
+      }
+    }
+  }
   const seen = new Set<string>();
   const keys = new Set<string>();
   for (const env of props.environments) {
@@ -331,5 +286,22 @@ function validate(props: BootstrapStackProps): void {
     }
     if (env.iamRolePrefix !== undefined && env.iamRolePrefix.length < 3) fail(`environment "${env.name}": iamRolePrefix "${env.iamRolePrefix}" is too broad`);
     if (env.secretPrefix !== undefined && env.secretPrefix.length < 3) fail(`environment "${env.name}": secretPrefix "${env.secretPrefix}" is too broad`);
+    if (env.region !== undefined && partitionOf(env.region) !== partition) {
+      fail(`environment "${env.name}": region ${env.region} is in partition ${partitionOf(env.region)}, the state bucket's region ${props.region} in ${partition}: use one bootstrap stack per partition`);
+    }
+    // The apply role may manage roles under iamRolePrefix: no pipeline role may fall under it, or it could edit itself.
+    const iamPrefix = env.iamRolePrefix ?? env.resourcePrefix ?? `${resourcePrefix(env.name)}-`;
+    const reachable = pipelineRoles.filter((role) => role.startsWith(iamPrefix));
+    if (reachable.length > 0) fail(`environment "${env.name}": its role prefix "${iamPrefix}" covers pipeline role(s) ${reachable.join(", ")}: rename them or choose another iamRolePrefix`);
+    const targets: Array<[string, readonly string[] | undefined, string]> = [
+      ["lambdaFunctionArns", env.lambdaFunctionArns, "lambda"],
+      ["firehoseStreamArns", env.firehoseStreamArns, "firehose"],
+      ["kinesisStreamArns", env.kinesisStreamArns, "kinesis"],
+    ];
+    for (const [field, arns, service] of targets) {
+      for (const arn of arns ?? []) {
+        if (!arn.startsWith(`arn:${partition}:${service}:`) || arn.includes("*")) fail(`environment "${env.name}": ${field} entry "${arn}" must be a ${service} ARN in partition ${partition}, without wildcards`);
+      }
+    }
   }
 }

@@ -137,7 +137,7 @@ describe("BootstrapStack", () => {
       expect(trust[0].Principal).toEqual({ Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" });
     });
 
-    it("plan role trusts any workflow of this repository (refs, pull requests), with the audience checked", () => {
+    it("plan role trusts only jobs in the environment's GitHub plan environment (<env>-plan), with the audience checked", () => {
       const trust = policyOf(roleByName("genesys-eventbridge-dev-plan").assume_role_policy);
       expect(trust).toEqual([
         {
@@ -145,15 +145,18 @@ describe("BootstrapStack", () => {
           Principal: { Federated: expect.stringMatching(/aws_iam_openid_connect_provider\.github-oidc\.arn/) },
           Action: "sts:AssumeRoleWithWebIdentity",
           Condition: {
-            StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
-            StringLike: { "token.actions.githubusercontent.com:sub": ["repo:acme/genesys-eventbridge-infra:*"] },
+            StringEquals: {
+              "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+              "token.actions.githubusercontent.com:sub": ["repo:acme/genesys-eventbridge-infra:environment:dev-plan"],
+            },
           },
         },
       ]);
+      expect(JSON.stringify(trust)).not.toContain("StringLike");
     });
 
-    it("apply role trusts only deployments to its own GitHub environment", () => {
-      for (const [role, env] of [["genesys-eventbridge-dev-apply", "dev"], ["staging-deployer", "staging"]]) {
+    it("apply and rotation roles trust only jobs in their own GitHub environment", () => {
+      for (const [role, env] of [["genesys-eventbridge-dev-apply", "dev"], ["staging-deployer", "staging"], ["genesys-eventbridge-dev-rotation", "dev"]]) {
         const trust = policyOf(roleByName(role).assume_role_policy);
         expect(trust).toHaveLength(1);
         expect(trust[0].Condition).toEqual({
@@ -218,21 +221,28 @@ describe("BootstrapStack", () => {
     it("apply role manages the services the env stacks use, IAM only under the environment's prefix", () => {
       const apply = policiesOfRole("genesys-eventbridge-dev-apply");
       const actions = apply.filter((s) => s.Effect === "Allow").flatMap((s) => asList(s.Action));
-      for (const a of ["events:*", "sqs:*", "sns:*", "logs:*", "kinesis:*", "lambda:AddPermission", "kms:*", "secretsmanager:*", "cloudwatch:PutMetricAlarm", "iam:CreateRole", "iam:PassRole"]) {
+      for (const a of ["events:*", "sqs:*", "sns:*", "logs:*", "kinesis:*", "kms:CreateKey", "kms:PutKeyPolicy", "secretsmanager:*", "cloudwatch:PutMetricAlarm", "iam:CreateRole", "iam:PassRole"]) {
         expect(actions).toContain(a);
       }
+      // No kms:* at all; KMS and Lambda grants are scoped (test/bootstrap-iam.test.ts evaluates them).
+      expect(actions).not.toContain("kms:*");
       const iam = apply.filter((s) => asList(s.Action).some((a) => a.startsWith("iam:") && !/^iam:(Get|List)/.test(a)));
       expect(iam.length).toBeGreaterThan(0);
       for (const s of iam) expect(asList(s.Resource)).toEqual(["arn:aws:iam::111111111111:role/genesys-dev-*"]);
-      expect(apply.find((s) => s.Sid === "PassTargetRolesToEventBridge")?.Condition).toEqual({ StringEquals: { "iam:PassedToService": "events.amazonaws.com" } });
-      expect(apply.find((s) => s.Sid === "Secrets")?.Resource).toBe("arn:aws:secretsmanager:us-east-1:111111111111:secret:genesys/dev/*");
+      expect(apply.find((s) => s.Sid === "PassRolesToEventBridge")?.Condition).toEqual({ StringEquals: { "iam:PassedToService": "events.amazonaws.com" } });
+      expect(apply.find((s) => s.Sid === "Secrets")?.Resource).toEqual(["arn:aws:secretsmanager:us-east-1:111111111111:secret:genesys/dev/*"]);
       expect(actions).not.toContain("iam:AttachRolePolicy");
     });
 
     it("outputs the role ARNs to set as GitHub variables", () => {
       expect(parsed.output).toHaveProperty("dev-roles");
       expect(parsed.output["dev-roles"].value).toEqual(
-        expect.objectContaining({ AWS_PLAN_ROLE_ARN: expect.stringContaining("aws_iam_role"), AWS_APPLY_ROLE_ARN: expect.stringContaining("aws_iam_role"), AWS_REGION: "us-east-1" }),
+        expect.objectContaining({
+          AWS_PLAN_ROLE_ARN: expect.stringContaining("aws_iam_role"),
+          AWS_APPLY_ROLE_ARN: expect.stringContaining("aws_iam_role"),
+          AWS_ROTATION_ROLE_ARN: expect.stringContaining("aws_iam_role"),
+          AWS_REGION: "us-east-1",
+        }),
       );
     });
   });
@@ -248,6 +258,10 @@ describe("BootstrapStack", () => {
       ["shared state key", { environments: [{ name: "dev" }, { name: "qa", stateKey: "genesys-eventbridge/dev.tfstate" }] }, /used by another environment/],
       ["bucket name", { stateBucket: "Not_A_Bucket" }, /not a valid S3 bucket name/],
       ["role name", { environments: [{ name: "dev", applyRoleName: "x".repeat(65) }] }, /not a valid IAM role name/],
+      ["overlapping prefix", { environments: [{ name: "dev" }, { name: "dev-eu" }] }, /"dev": its name prefix covers environment "dev-eu"/],
+      ["pipeline role under a role prefix", { environments: [{ name: "dev", applyRoleName: "genesys-dev-deployer" }] }, /covers pipeline role\(s\) genesys-dev-deployer/],
+      ["region in another partition", { environments: [{ name: "dev", region: "us-gov-west-1" }] }, /partition aws-us-gov.*one bootstrap stack per partition/],
+      ["target ARN", { environments: [{ name: "dev", lambdaFunctionArns: ["arn:aws:lambda:us-east-1:111111111111:function:*"] }] }, /lambdaFunctionArns entry .* without wildcards/],
     ])("rejects a bad %s", (_label, props, message) => {
       expect(make(props)).toThrow(message);
     });
@@ -284,8 +298,10 @@ describe("main.ts bootstrap wiring", () => {
     const stack = app.node.children.find((c): c is BootstrapStack => c instanceof BootstrapStack) as BootstrapStack;
     const policies = Object.values((JSON.parse(Testing.synth(stack)) as Synthesized).resource.aws_iam_role_policy).flatMap((p) => policyOf(p.policy));
     const kms = policies.filter((s) => s.Sid === "StateKms");
-    expect(kms).toHaveLength(4); // plan and apply role of dev and staging
+    expect(kms).toHaveLength(6); // plan, apply and rotation role of dev and staging
     for (const s of kms) expect(s.Resource).toBe(STATE_KEY);
+    // The rotation role only reads state (terraform output).
+    expect(kms.filter((s) => s.Action === "kms:Decrypt")).toHaveLength(2);
   });
 
   it("refuses environments that share a state bucket with different state keys", () => {

@@ -213,9 +213,9 @@ export class BootstrapStack extends TerraformStack {
         subjects: [`repo:${subjectRepository}:environment:${env.name}`],
         permissionsBoundaryArn: boundary.arn,
         policies: {
+          // No state access: rotate-secrets.yml reads the stack outputs in a separate job with the plan role and
+          // hands them over as an artifact, so this role reaches the environment's secrets and nothing else.
           rotate: rotationStatements(names),
-          // `terraform output` reads the environment's state to write outputs/<env>.json.
-          state: stateStatements(names, "read"),
         },
       });
 

@@ -405,13 +405,12 @@ describe("rotation role: the environment's secrets and nothing else", () => {
     expect(decision(rotation, { action: "kms:Decrypt", resource: KEYS.staging.resource, context: { ...KEYS.staging.context, "kms:ViaService": via["kms:ViaService"] } })).not.toBe("Allow");
   });
 
-  it("reads its environment's state (terraform output) and writes none, nor any lock", () => {
+  it("has no access to any Terraform state (rotate-secrets.yml reads outputs with the plan role)", () => {
     const bucket = `arn:aws:s3:::${BUCKET}`;
-    expect(decision(rotation, { action: "s3:GetObject", resource: `${bucket}/genesys-eventbridge/dev.tfstate` })).toBe("Allow");
-    expect(decision(rotation, { action: "kms:Decrypt", ...KEYS.state })).toBe("Allow");
-    for (const [action, key] of [["s3:PutObject", "dev.tfstate"], ["s3:PutObject", "dev.tfstate.tflock"], ["s3:DeleteObject", "dev.tfstate.tflock"], ["s3:GetObject", "staging.tfstate"]]) {
+    for (const [action, key] of [["s3:GetObject", "dev.tfstate"], ["s3:PutObject", "dev.tfstate"], ["s3:PutObject", "dev.tfstate.tflock"], ["s3:DeleteObject", "dev.tfstate.tflock"], ["s3:GetObject", "staging.tfstate"]]) {
       expect([action, key, allowed(rotation, { action, resource: `${bucket}/genesys-eventbridge/${key}` })]).toEqual([action, key, false]);
     }
+    expect(decision(rotation, { action: "kms:Decrypt", ...KEYS.state })).not.toBe("Allow");
   });
 
   it("may do nothing else: no other service on the environment's resources", () => {

@@ -298,10 +298,8 @@ describe("main.ts bootstrap wiring", () => {
     const stack = app.node.children.find((c): c is BootstrapStack => c instanceof BootstrapStack) as BootstrapStack;
     const policies = Object.values((JSON.parse(Testing.synth(stack)) as Synthesized).resource.aws_iam_role_policy).flatMap((p) => policyOf(p.policy));
     const kms = policies.filter((s) => s.Sid === "StateKms");
-    expect(kms).toHaveLength(6); // plan, apply and rotation role of dev and staging
+    expect(kms).toHaveLength(4); // plan and apply role of dev and staging; the rotation role has no state access
     for (const s of kms) expect(s.Resource).toBe(STATE_KEY);
-    // The rotation role only reads state (terraform output).
-    expect(kms.filter((s) => s.Action === "kms:Decrypt")).toHaveLength(2);
   });
 
   it("refuses environments that share a state bucket with different state keys", () => {

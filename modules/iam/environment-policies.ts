@@ -55,13 +55,12 @@ export const BOUNDED_ROLE_ACTIONS = [
   "iam:DeleteRole",
 ];
 
-export type StateAccess = "plan" | "apply" | "read";
+export type StateAccess = "plan" | "apply";
 
 /**
  * Terraform state access for one environment's key (S3 backend, "S3 Bucket Permissions",
  * https://developer.hashicorp.com/terraform/language/backend/s3): ListBucket on the bucket, GetObject (and for
  * apply PutObject) on the key, and for S3-native locking (`use_lockfile`) Get/Put/DeleteObject on `<key>.tflock`.
- * `read` (the rotation role's `terraform output`) takes no lock: `terraform output` only reads state.
  */
 export function stateStatements(n: EnvironmentNames, access: StateAccess): IamPolicyStatement[] {
   const { bucketArn, key, kmsKeyArn, lockTableArn } = n.props.state;
@@ -71,18 +70,16 @@ export function stateStatements(n: EnvironmentNames, access: StateAccess): IamPo
       ? { Sid: "StateReadWrite", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `${bucketArn}/${key}` }
       : { Sid: "StateRead", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${key}` },
   ];
-  if (access !== "read") {
-    // The lock is `<key>.tflock`: written (If-None-Match) when a plan or apply starts and deleted when it ends, so
-    // a plan must write and delete it too. Only this environment's lock: a plan role that could delete another
-    // environment's lock could release prod's lock in the middle of prod's apply and let a second apply start.
-    statements.push({ Sid: "StateLock", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${key}.tflock` });
-    if (lockTableArn !== undefined) {
-      statements.push({ Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable"], Resource: lockTableArn });
-    }
+  // The lock is `<key>.tflock`: written (If-None-Match) when a plan or apply starts and deleted when it ends, so
+  // a plan must write and delete it too. Only this environment's lock: a plan role that could delete another
+  // environment's lock could release prod's lock in the middle of prod's apply and let a second apply start.
+  statements.push({ Sid: "StateLock", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${key}.tflock` });
+  if (lockTableArn !== undefined) {
+    statements.push({ Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable"], Resource: lockTableArn });
   }
   if (kmsKeyArn !== undefined) {
     // SSE-KMS: S3 calls Decrypt to read an object and GenerateDataKey to write one (the lock file included).
-    statements.push({ Sid: "StateKms", Effect: "Allow", Action: access === "read" ? "kms:Decrypt" : ["kms:Decrypt", "kms:GenerateDataKey"], Resource: kmsKeyArn });
+    statements.push({ Sid: "StateKms", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: kmsKeyArn });
   }
   return statements;
 }

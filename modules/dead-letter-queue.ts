@@ -10,10 +10,15 @@ export interface DeadLetterQueueProps {
   readonly ruleArn: string;
   /** 1-14 days. */
   readonly retentionDays: number;
+  /**
+   * The environment's KMS key (ARN). Its policy must let EventBridge `kms:GenerateDataKey*` and `kms:Decrypt`
+   * (see EncryptionKey); whoever reads or redrives the queue needs `kms:Decrypt` on it too.
+   */
+  readonly keyArn: string;
 }
 
 /**
- * An encrypted (SSE-SQS) dead-letter queue for one rule target. Its policy lets EventBridge send to it only on
+ * A dead-letter queue encrypted with the environment's KMS key for one rule target. Its policy lets EventBridge send to it only on
  * behalf of that rule (`aws:SourceArn`), which is what makes failed deliveries land here instead of vanishing.
  */
 export class DeadLetterQueue extends Construct {
@@ -31,7 +36,7 @@ export class DeadLetterQueue extends Construct {
     }
     const queue = new SqsQueue(this, "queue", {
       name: props.queueName,
-      sqsManagedSseEnabled: true,
+      kmsMasterKeyId: props.keyArn,
       messageRetentionSeconds: props.retentionDays * 86400,
     });
     this.queueArn = queue.arn;

@@ -1,12 +1,13 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { EVENTS_PRINCIPAL, policyDocument } from "../policy";
+import { EVENTS_PRINCIPAL, policyDocument, PolicyStatement } from "../policy";
 import { RuleTargetContext } from "./target";
 
 /**
  * An IAM role that only EventBridge, acting for this rule in this account, can assume, allowed `actions` on
- * `resourceArn` and nothing else (Kinesis and Firehose targets deliver through a role).
+ * `resourceArn` and nothing else (Kinesis and Firehose targets deliver through a role), plus `extra` statements
+ * (e.g. `kms:GenerateDataKey` on the key of a stream this stack encrypts).
  */
-export function deliveryRole(ctx: RuleTargetContext, actions: string[], resourceArn: string): IamRole {
+export function deliveryRole(ctx: RuleTargetContext, actions: string[], resourceArn: string, extra: PolicyStatement[] = []): IamRole {
   const name = `${ctx.resourceName}-delivery`;
   if (name.length > 64) {
     // Cutting it would let two targets of one rule end up with the same role name, which fails only at apply.
@@ -27,7 +28,7 @@ export function deliveryRole(ctx: RuleTargetContext, actions: string[], resource
     inlinePolicy: [
       {
         name: "deliver",
-        policy: policyDocument({ Effect: "Allow", Action: actions, Resource: resourceArn }),
+        policy: policyDocument({ Effect: "Allow", Action: actions, Resource: resourceArn }, ...extra),
       },
     ],
   });

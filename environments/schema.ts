@@ -6,7 +6,8 @@
  */
 import { distance } from "fastest-levenshtein";
 import { z } from "zod";
-import { AWS_REGIONS, GENESYS_REGION_NAMES } from "./regions";
+import { MAX_TARGETS_PER_RULE } from "./quotas";
+import { AWS_REGIONS, GENESYS_REGION_NAMES, partitionOf } from "./regions";
 import { closestTopic, isKnownTopic } from "./topics";
 
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
@@ -111,7 +112,10 @@ export const ruleSchema = z
     /** Escape hatch: a raw EventBridge event pattern, used verbatim instead of `topics`. */
     eventPattern: z.record(z.string(), z.unknown()).optional(),
     enabled: z.boolean().default(true),
-    targets: z.array(targetSchema).min(1, "must have at least one target: a rule without targets drops every event"),
+    targets: z
+      .array(targetSchema)
+      .min(1, "must have at least one target: a rule without targets drops every event")
+      .max(MAX_TARGETS_PER_RULE, `must have at most ${MAX_TARGETS_PER_RULE} targets (EventBridge's limit per rule); split them over two rules with the same topics`),
   })
   .strict();
 
@@ -259,6 +263,23 @@ export const environmentSchema = z
       duplicates(rule.targets.map((t) => t.name)).forEach((i) =>
         ctx.addIssue({ code: "custom", path: ["rules", r, "targets", i, "name"], params: { value: rule.targets[i].name }, message: "is used by another target of this rule" }),
       );
+      rule.targets.forEach((target, t) => {
+        const problem = foreignTargetArn(target, env.aws.accountId, env.aws.region);
+        if (problem) ctx.addIssue({ code: "custom", path: ["rules", r, "targets", t, problem.field], params: { value: problem.arn }, message: problem.message });
+      });
+    });
+    // Target resources are named `<prefix>-<rule>-<target>`: rule "a-b" with target "c" and rule "a" with target
+    // "b-c" would both create `genesys-<env>-a-b-c` (queues, streams, roles, alarms).
+    const targetPaths = env.rules.flatMap((rule, r) => rule.targets.map((target, t) => ({ base: `${rule.name}-${target.name}`, r, t })));
+    duplicates(targetPaths.map((p) => p.base)).forEach((i) => {
+      const { base, r, t } = targetPaths[i];
+      const first = targetPaths.find((p) => p.base === base) as (typeof targetPaths)[number];
+      ctx.addIssue({
+        code: "custom",
+        path: ["rules", r, "targets", t, "name"],
+        params: { value: env.rules[r].targets[t].name },
+        message: `names its resources "${base}" like target "${env.rules[first.r].targets[first.t].name}" of rule "${env.rules[first.r].name}"; rename one (rule and target names are joined with '-')`,
+      });
     });
     if (env.canary) {
       const rule = env.rules.find((r) => r.name === env.canary?.rule);
@@ -280,6 +301,32 @@ export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type RuleConfig = z.output<typeof ruleSchema>;
 export type TargetConfig = z.output<typeof targetSchema>;
 export type ServiceConfig = z.output<typeof serviceSchema>;
+
+/**
+ * A Lambda, Kinesis or Firehose target ARN in another partition, account or region than the environment. Those
+ * need grants this stack does not create (a Lambda permission in the other account, a delivery role the other
+ * account trusts, or a bus-to-bus route for another region), so they are refused rather than failing at delivery.
+ */
+function foreignTargetArn(target: TargetConfig, accountId: string, region: string): { field: string; arn: string; message: string } | undefined {
+  const field = target.type === "lambda" ? "functionArn" : target.type === "kinesis" ? "streamArn" : target.type === "firehose" ? "deliveryStreamArn" : undefined;
+  const arn = field ? (target as Record<string, unknown>)[field] : undefined;
+  if (!field || typeof arn !== "string") return undefined;
+  const [, partition, , arnRegion, arnAccount] = arn.split(":");
+  const expected = partitionOf(region);
+  const where: string[] = [];
+  if (partition !== expected) where.push(`partition ${partition} (the environment's region ${region} is in ${expected})`);
+  if (arnAccount !== accountId) where.push(`account ${arnAccount}`);
+  if (arnRegion !== region) where.push(`region ${arnRegion}`);
+  if (where.length === 0) return undefined;
+  return {
+    field,
+    arn,
+    message:
+      `is in ${where.join(", ")}, not the environment's account ${accountId} and region ${region}: cross-account and ` +
+      `cross-region targets need different permissions (a grant in the other account, or a bus-to-bus route), which this stack does not create; ` +
+      `use a ${target.type} target in ${accountId}/${region}`,
+  };
+}
 
 function duplicates(values: readonly string[]): number[] {
   const seen = new Set<string>();

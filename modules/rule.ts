@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { Token } from "cdktf";
+import { MAX_TARGETS_PER_RULE } from "../environments/quotas";
 import { partitionOf } from "../environments/regions";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
@@ -34,12 +35,6 @@ export interface GenesysEventRuleProps {
   readonly region: string;
   readonly keyArn: string;
 }
-
-/**
- * "Each rule can have up to five (5) targets associated with it at one time": PutTargets, Amazon EventBridge API
- * Reference (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutTargets.html).
- */
-export const MAX_TARGETS_PER_RULE = 5;
 
 /** A bound target as other constructs and the stack outputs see it. */
 export interface BoundTarget {

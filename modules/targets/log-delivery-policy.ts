@@ -1,22 +1,8 @@
 import { Construct } from "constructs";
 import { Lazy } from "cdktf";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
+import { MAX_LOGS_RESOURCE_POLICY_CHARS } from "../../environments/quotas";
 import { EVENTS_PRINCIPAL, fromRule, policyDocument, PolicyStatement } from "../policy";
-
-/**
- * CloudWatch Logs resource policies per account and region: "An account can have up to 10 resource policies per
- * AWS Region" (PutResourcePolicy, Amazon CloudWatch Logs API Reference,
- * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutResourcePolicy.html); not adjustable.
- * This is why an environment writes ONE policy for all its log-group targets instead of one per target.
- */
-export const MAX_LOGS_RESOURCE_POLICIES_PER_REGION = 10;
-
-/**
- * Characters of one CloudWatch Logs resource policy document: `PolicyDocument` "Maximum: 5120"
- * (AWS::Logs::ResourcePolicy, AWS CloudFormation Template Reference,
- * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-resourcepolicy.html).
- */
-export const MAX_LOGS_RESOURCE_POLICY_CHARS = 5120;
 
 const POLICY_NAME = /^([^:*/]+\/?)*[^:*/]+$/;
 
@@ -26,10 +12,10 @@ export interface EventBridgeLogDeliveryPolicyProps {
 }
 
 /**
- * The CloudWatch Logs resource policy that lets EventBridge write to log groups: one statement per (rule, log
- * group), each limited to that log group and to that rule (`aws:SourceArn`). Shared by all the log-group targets
+ * The CloudWatch Logs resource policy that lets EventBridge write to log groups: one statement per rule, limited to
+ * that rule (`aws:SourceArn`) and to that rule's log groups. Shared by all the log-group targets
  * of an environment, so an environment uses one of the account's 10 policies per region, whatever its number of
- * log targets. The document is rendered at synth from the statements added; its resolved size is checked as each
+ * log targets (quota: environments/quotas.ts). The document is rendered at synth from the statements added; its resolved size is checked as each
  * statement is added.
  */
 export class EventBridgeLogDeliveryPolicy extends Construct {
@@ -49,21 +35,30 @@ export class EventBridgeLogDeliveryPolicy extends Construct {
     }
   }
 
-  /** Lets EventBridge, for `ruleArn` only, write into the log group `logGroupArn` (a literal ARN, no token). */
+  /**
+   * Lets EventBridge, for `ruleArn` only, write into the log group `logGroupArn` (a literal ARN, no token). Log
+   * groups of one rule share that rule's statement, which keeps the document small.
+   */
   allow(logGroupArn: string, ruleArn: string, ruleArnLength: number): void {
-    this.statements.push({
-      Sid: `RuleWritesLogGroup${this.statements.length + 1}`,
-      Effect: "Allow",
-      Principal: { Service: [EVENTS_PRINCIPAL, "delivery.logs.amazonaws.com"] },
-      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: `${logGroupArn}:*`,
-      Condition: fromRule(ruleArn),
-    });
-    this.tokenLengths.push({ token: ruleArn, resolved: ruleArnLength });
+    const resource = `${logGroupArn}:*`;
+    const existing = this.statements.find((st) => st.Condition?.ArnEquals?.["aws:SourceArn"] === ruleArn);
+    if (existing) {
+      (existing.Resource as string[]).push(resource);
+    } else {
+      this.statements.push({
+        Sid: `Rule${this.statements.length + 1}WritesItsLogGroups`,
+        Effect: "Allow",
+        Principal: { Service: [EVENTS_PRINCIPAL, "delivery.logs.amazonaws.com"] },
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [resource],
+        Condition: fromRule(ruleArn),
+      });
+      this.tokenLengths.push({ token: ruleArn, resolved: ruleArnLength });
+    }
     const length = this.resolvedLength();
     if (length > MAX_LOGS_RESOURCE_POLICY_CHARS) {
       throw new Error(
-        `EventBridgeLogDeliveryPolicy "${this.props.policyName}": ${this.statements.length} log-group targets make a ${length}-character ` +
+        `EventBridgeLogDeliveryPolicy "${this.props.policyName}": the log-group targets of ${this.statements.length} rules make a ${length}-character ` +
           `policy, over CloudWatch Logs' ${MAX_LOGS_RESOURCE_POLICY_CHARS}; use fewer cloudwatch-logs targets (or shorter rule and target names)`,
       );
     }

@@ -8,6 +8,7 @@ import { GITHUB_REPOSITORY } from "./environments/ci";
 import { createApp } from "./stacks/app";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { buildEnvironmentStacks } from "./stacks/environment-stack";
+import { checkResourceNames } from "./stacks/resource-names";
 
 /** One bootstrap stack per AWS account and state bucket; the account's GitHub OIDC provider is created once. */
 export function buildBootstrapStacks(app: App, environments: EnvironmentConfig[]): void {
@@ -42,9 +43,10 @@ export function buildBootstrapStacks(app: App, environments: EnvironmentConfig[]
 
 // createApp: construct and token stack traces off unless SYNTH_DEBUG=1 (stacks/app.ts); the JSON is identical.
 export function buildApp(app: App = createApp()): App {
-  // Validate every environment before any stack is built, so a bad value fails synth before anything is written.
+  // Validate every environment (alone, then against each other) before any stack is built, so a bad value fails
+  // synth before anything is written; then the names the stacks will create must not collide.
   const environments = loadAllEnvironments();
-  buildEnvironmentStacks(app, environments);
+  checkResourceNames(buildEnvironmentStacks(app, environments));
   buildBootstrapStacks(app, environments);
   return app;
 }

@@ -6,6 +6,7 @@
  */
 import { distance } from "fastest-levenshtein";
 import { z } from "zod";
+import { validateEventPattern } from "./event-pattern";
 import { MAX_TARGETS_PER_RULE } from "./quotas";
 import { AWS_REGIONS, GENESYS_REGION_NAMES, partitionOf } from "./regions";
 import { closestTopic, isKnownTopic } from "./topics";
@@ -249,6 +250,13 @@ export const environmentSchema = z
       }
       if (rule.eventPattern && Object.keys(rule.eventPattern).length === 0) {
         ctx.addIssue({ code: "custom", path: ["rules", r, "eventPattern"], params: { value: rule.eventPattern }, message: "must not be empty: an empty pattern is rejected by EventBridge" });
+      } else if (rule.eventPattern) {
+        // Structure, operators and size, as EventBridge checks them at apply (environments/event-pattern.ts).
+        for (const problem of validateEventPattern(rule.eventPattern)) {
+          const [where, ...rest] = problem.split(": ");
+          const inside = where === "(pattern)" ? [] : [where];
+          ctx.addIssue({ code: "custom", path: ["rules", r, "eventPattern", ...inside], params: { omitValue: true }, message: rest.join(": ") });
+        }
       }
       (rule.topics ?? []).forEach((topic, t) => {
         if (!topicFilters.has(topic)) {
@@ -400,9 +408,11 @@ export function validateEnvironment(environment: string, input: unknown): Enviro
     const problems = result.error.issues.map((issue) => {
       // The offending value: what a cross-field check names, else what the user wrote at that path
       // (not for unknown keys, whose path is the enclosing object).
-      const params = issue.code === "custom" ? (issue.params as { value?: unknown } | undefined) : undefined;
+      const params = issue.code === "custom" ? (issue.params as { value?: unknown; omitValue?: boolean } | undefined) : undefined;
       const value =
-        issue.code === "unrecognized_keys" ? "" : describeValue(params && "value" in params ? params.value : valueAtPath(input, issue.path));
+        issue.code === "unrecognized_keys" || params?.omitValue
+          ? ""
+          : describeValue(params && "value" in params ? params.value : valueAtPath(input, issue.path));
       return `${formatPath(issue.path)}: ${value ? `${value} ` : ""}${describeIssue(issue)}`;
     });
     throw new ConfigError(environment, problems);

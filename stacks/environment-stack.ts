@@ -22,8 +22,10 @@ import {
   SnsTopicTarget,
   SqsQueueTarget,
 } from "../modules/targets";
+import { defaultStateKey, PROJECT } from "../environments/defaults";
 
-export const PROJECT = "genesys-eventbridge";
+// PROJECT and defaultStateKey live with the configuration (the cross-environment check needs them); re-exported.
+export { defaultStateKey, PROJECT };
 
 /**
  * Provider pins written to `required_providers`. The generated bindings would pin the exact versions they were
@@ -44,11 +46,6 @@ export const TERRAFORM_REQUIRED_VERSION = ">= 1.10.0";
 /** Prefix of every AWS resource name of an environment (queues, topics, streams, rules, archive, alarms, roles). */
 export function resourcePrefix(environment: string): string {
   return `genesys-${environment}`;
-}
-
-/** The state key of an environment unless its config names one. */
-export function defaultStateKey(environment: string): string {
-  return `${PROJECT}/${environment}.tfstate`;
 }
 
 /**

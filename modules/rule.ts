@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { Token } from "cdktf";
+import { validateEventPattern } from "../environments/event-pattern";
 import { MAX_TARGETS_PER_RULE } from "../environments/quotas";
 import { partitionOf } from "../environments/regions";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
@@ -69,6 +70,11 @@ export class GenesysEventRule extends Construct {
     }
     if (Object.keys(props.eventPattern).length === 0) {
       throw new Error(`GenesysEventRule "${props.ruleName}": the event pattern must not be empty`);
+    }
+    // The same validator as the configuration's raw patterns: topic patterns too (e.g. over the size quota).
+    const patternProblems = validateEventPattern(props.eventPattern);
+    if (patternProblems.length > 0) {
+      throw new Error(`GenesysEventRule "${props.ruleName}": EventBridge would reject the event pattern:\n  - ${patternProblems.join("\n  - ")}`);
     }
     const names = props.targets.map((t) => t.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);

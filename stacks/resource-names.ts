@@ -4,7 +4,9 @@
  * region, EventBridge rule names per bus, Lambda permission statement ids per function. Two resources with one
  * name would fail at apply ("already exists"), or one environment would adopt or overwrite the other's.
  */
-import { TerraformResource, TerraformStack, Token } from "cdktf";
+import { TerraformResource, TerraformStack } from "cdktf";
+// The resolver TerraformStack.toTerraform() itself uses (not re-exported by the package root).
+import { resolve } from "cdktf/lib/_tokens";
 import { describeEnvironment } from "../environments/cross-environment";
 import type { EnvironmentConfig } from "../environments/schema";
 
@@ -43,24 +45,43 @@ interface Named {
   readonly path: string;
 }
 
+/** `${aws_x.id.attr}`: a reference to another resource's attribute, as the synthesized JSON writes it. */
+const REFERENCE = /\$\{([a-z0-9_]+)\.([^.}]+)\.([a-z0-9_]+)\}/g;
+
+/** The configured (not yet resolved) value of a resource attribute: the generated `<attribute>Input` getter. */
+function input(resource: TerraformResource, attribute: string): unknown {
+  const getter = `${attribute.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())}Input`;
+  return (resource as unknown as Record<string, unknown>)[getter];
+}
+
 function namesOf(stack: TerraformStack, config: EnvironmentConfig): Named[] {
+  const resources = stack.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
+  const byAddress = new Map(resources.map((r) => [`${r.terraformResourceType}.${r.friendlyUniqueId}`, r]));
+  // A name built from another resource's literal name (an alarm named after its queue) is that literal; a name that
+  // stays unknown until apply (the bus name holds the organization id) is left to the cross-environment check.
+  const literal = (value: unknown, depth = 0): string | undefined => {
+    if (typeof value !== "string" || depth > 2) return undefined;
+    const resolved = String(resolve(stack, value));
+    const replaced = resolved.replace(REFERENCE, (ref: string, type: string, id: string, attr: string) => {
+      const target = byAddress.get(`${type}.${id}`);
+      return (target && literal(input(target, attr), depth + 1)) ?? ref;
+    });
+    return replaced.includes("${") ? undefined : replaced;
+  };
   const named: Named[] = [];
-  for (const construct of stack.node.findAll()) {
-    if (!(construct instanceof TerraformResource)) continue;
-    const rule = UNIQUE_NAMES[construct.terraformResourceType];
+  for (const resource of resources) {
+    const type = resource.terraformResourceType;
+    const rule = UNIQUE_NAMES[type];
     if (!rule) continue;
-    const body = construct.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> };
-    const attributes = Object.values(body.resource[construct.terraformResourceType])[0];
-    const name = attributes[rule.attribute];
-    // A name that is still a token (e.g. the bus name with the organization id) is checked elsewhere.
-    if (typeof name !== "string" || Token.isUnresolved(name)) continue;
+    const name = literal(input(resource, rule.attribute));
+    if (name === undefined) continue;
     const where = {
       account: config.aws.accountId,
       region: `${config.aws.accountId}/${config.aws.region}`,
       stack: `${config.aws.accountId}/${config.aws.region}/${stack.node.id}`,
-      function: `${config.aws.accountId}/${config.aws.region}/${String(attributes.function_name)}`,
+      function: `${config.aws.accountId}/${config.aws.region}/${literal(input(resource, "function_name")) ?? "?"}`,
     }[rule.scope];
-    named.push({ key: `${construct.terraformResourceType} ${where} ${name}`, name, environment: config.name, path: construct.node.path });
+    named.push({ key: `${type} ${where} ${name}`, name, environment: config.name, path: resource.node.path });
   }
   return named;
 }

@@ -42,43 +42,46 @@ export class EventBridgeLogDeliveryPolicy extends Construct {
   allow(logGroupArn: string, ruleArn: string, ruleArnLength: number): void {
     const resource = `${logGroupArn}:*`;
     const existing = this.statements.find((st) => st.Condition?.ArnEquals?.["aws:SourceArn"] === ruleArn);
-    if (existing) {
-      (existing.Resource as string[]).push(resource);
-    } else {
-      this.statements.push({
-        Sid: `Rule${this.statements.length + 1}WritesItsLogGroups`,
-        Effect: "Allow",
-        Principal: { Service: [EVENTS_PRINCIPAL, "delivery.logs.amazonaws.com"] },
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: [resource],
-        Condition: fromRule(ruleArn),
-      });
-      this.tokenLengths.push({ token: ruleArn, resolved: ruleArnLength });
-    }
-    const length = this.resolvedLength();
+    const statements = existing
+      ? this.statements.map((st) => (st === existing ? { ...st, Resource: [...(st.Resource as string[]), resource] } : st))
+      : [
+          ...this.statements,
+          {
+            Sid: `Rule${this.statements.length + 1}WritesItsLogGroups`,
+            Effect: "Allow" as const,
+            Principal: { Service: [EVENTS_PRINCIPAL, "delivery.logs.amazonaws.com"] },
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: [resource],
+            Condition: fromRule(ruleArn),
+          },
+        ];
+    const tokenLengths = existing ? this.tokenLengths : [...this.tokenLengths, { token: ruleArn, resolved: ruleArnLength }];
+    const length = resolvedLength(statements, tokenLengths);
     if (length > MAX_LOGS_RESOURCE_POLICY_CHARS) {
       throw new Error(
-        `EventBridgeLogDeliveryPolicy "${this.props.policyName}": the log-group targets of ${this.statements.length} rules make a ${length}-character ` +
+        `EventBridgeLogDeliveryPolicy "${this.props.policyName}": the log-group targets of ${statements.length} rules make a ${length}-character ` +
           `policy, over CloudWatch Logs' ${MAX_LOGS_RESOURCE_POLICY_CHARS}; use fewer cloudwatch-logs targets (or shorter rule and target names)`,
       );
     }
+    this.statements.splice(0, this.statements.length, ...statements);
+    this.tokenLengths.splice(0, this.tokenLengths.length, ...tokenLengths);
     this.resource ??= new CloudwatchLogResourcePolicy(this, "policy", {
       policyName: this.props.policyName,
-      policyDocument: Lazy.stringValue({ produce: () => this.document() }),
+      policyDocument: Lazy.stringValue({ produce: () => policyDocument(...this.statements) }),
     });
   }
 
-  /** Statements added so far. */
+  /** Rule statements added so far. */
   get statementCount(): number {
     return this.statements.length;
   }
 
-  private document(): string {
-    return policyDocument(...this.statements);
+  /** Characters of the document once Terraform has put the rule ARNs in (what CloudWatch Logs measures). */
+  get resolvedLength(): number {
+    return resolvedLength(this.statements, this.tokenLengths);
   }
+}
 
-  /** The document's length once Terraform has put the rule ARNs in. */
-  private resolvedLength(): number {
-    return this.tokenLengths.reduce((n, t) => n - t.token.length + t.resolved, this.document().length);
-  }
+function resolvedLength(statements: PolicyStatement[], tokens: ReadonlyArray<{ token: string; resolved: number }>): number {
+  return tokens.reduce((n, t) => n - t.token.length + t.resolved, policyDocument(...statements).length);
 }

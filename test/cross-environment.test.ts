@@ -145,6 +145,16 @@ describe("unique resource names", () => {
     ]);
   });
 
+  it("runs in buildApp, after the stacks are built and before anything is synthesized", () => {
+    const conversations = devInput.rules.find((r) => r.name === "conversations");
+    conversations?.targets.push({ type: "sqs", name: "crm-sync-dlq" });
+    try {
+      expect(() => buildApp(Testing.app())).toThrow(/^Resource names collide:\n {2}- environment "dev" \(environments\/dev\.ts\): aws_sqs_queue "genesys-dev-conversations-crm-sync-dlq" is declared twice/);
+    } finally {
+      conversations?.targets.pop();
+    }
+  });
+
   it("finds none when the three committed environments share one account and region (names carry the environment)", () => {
     const together = (["dev", "staging", "prod"] as const).map((name) =>
       env(name, (c) => moveTo(c, devInput.aws.accountId)),

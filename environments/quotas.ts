@@ -23,3 +23,17 @@ export const MAX_LOGS_RESOURCE_POLICIES_PER_REGION = 10;
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-resourcepolicy.html).
  */
 export const MAX_LOGS_RESOURCE_POLICY_CHARS = 5120;
+
+/**
+ * SQS queue names: "A queue name can have up to 80 characters" (CreateQueue `QueueName`, Amazon SQS API Reference,
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html). Binding for the
+ * dead-letter queues, `<prefix>-<rule>-<target>-dlq`.
+ */
+export const MAX_SQS_QUEUE_NAME = 80;
+
+/**
+ * IAM role names: 64 characters (CreateRole `RoleName`, "Maximum length of 64", IAM API Reference,
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). Binding for the Kinesis and Firehose
+ * delivery roles, `<prefix>-<rule>-<target>-delivery`.
+ */
+export const MAX_IAM_ROLE_NAME = 64;

@@ -7,7 +7,8 @@
 import { distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { validateEventPattern } from "./event-pattern";
-import { MAX_TARGETS_PER_RULE } from "./quotas";
+import { targetResourceName } from "./defaults";
+import { MAX_IAM_ROLE_NAME, MAX_SQS_QUEUE_NAME, MAX_TARGETS_PER_RULE } from "./quotas";
 import { AWS_REGIONS, GENESYS_REGION_NAMES, partitionOf } from "./regions";
 import { closestTopic, isKnownTopic } from "./topics";
 
@@ -274,6 +275,18 @@ export const environmentSchema = z
       rule.targets.forEach((target, t) => {
         const problem = foreignTargetArn(target, env.aws.accountId, env.aws.region);
         if (problem) ctx.addIssue({ code: "custom", path: ["rules", r, "targets", t, problem.field], params: { value: problem.arn }, message: problem.message });
+        // The longest names a target makes (quotas.ts): its dead-letter queue, and the delivery role of Kinesis/Firehose.
+        const base = targetResourceName(env.name, rule.name, target.name);
+        const names: Array<[string, number, string]> = [[`${base}-dlq`, MAX_SQS_QUEUE_NAME, "dead-letter queue (SQS)"]];
+        if (target.type === "kinesis" || target.type === "firehose") names.push([`${base}-delivery`, MAX_IAM_ROLE_NAME, "delivery role (IAM)"]);
+        for (const [name, max, what] of names.filter(([n, m]) => n.length > m)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["rules", r, "targets", t, "name"],
+            params: { value: target.name },
+            message: `makes the ${what} name "${name}" ${name.length} characters, over the ${max} AWS allows; shorten the rule or target name`,
+          });
+        }
       });
     });
     // Target resources are named `<prefix>-<rule>-<target>`: rule "a-b" with target "c" and rule "a" with target

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { MAX_SQS_QUEUE_NAME } from "../environments/quotas";
 import { allowEventBridgeRule, policyDocument } from "./policy";
 
 export interface DeadLetterQueueProps {
@@ -28,8 +29,8 @@ export class DeadLetterQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
     super(scope, id);
-    if (!/^[A-Za-z0-9_-]{1,80}$/.test(props.queueName)) {
-      throw new Error(`DeadLetterQueue: queueName "${props.queueName}" must be 1-80 characters of letters, digits, '-' and '_' (shorten the rule or target name)`);
+    if (!/^[A-Za-z0-9_-]+$/.test(props.queueName) || props.queueName.length > MAX_SQS_QUEUE_NAME) {
+      throw new Error(`DeadLetterQueue: queueName "${props.queueName}" must be 1-${MAX_SQS_QUEUE_NAME} characters of letters, digits, '-' and '_' (shorten the rule or target name)`);
     }
     if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1 || props.retentionDays > 14) {
       throw new Error(`DeadLetterQueue: retentionDays ${props.retentionDays} must be 1-14`);

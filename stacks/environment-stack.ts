@@ -22,10 +22,10 @@ import {
   SnsTopicTarget,
   SqsQueueTarget,
 } from "../modules/targets";
-import { defaultStateKey, PROJECT } from "../environments/defaults";
+import { defaultStateKey, PROJECT, resourcePrefix } from "../environments/defaults";
 
-// PROJECT and defaultStateKey live with the configuration (the cross-environment check needs them); re-exported.
-export { defaultStateKey, PROJECT };
+// These names live with the configuration (its checks need them); re-exported for the stacks and tests.
+export { defaultStateKey, PROJECT, resourcePrefix };
 
 /**
  * Provider pins written to `required_providers`. The generated bindings would pin the exact versions they were
@@ -42,11 +42,6 @@ export const PROVIDER_PINS = {
  * pins the version CI uses (1.12.x), which satisfies it.
  */
 export const TERRAFORM_REQUIRED_VERSION = ">= 1.10.0";
-
-/** Prefix of every AWS resource name of an environment (queues, topics, streams, rules, archive, alarms, roles). */
-export function resourcePrefix(environment: string): string {
-  return `genesys-${environment}`;
-}
 
 /**
  * One environment of the integration: Genesys integration, roles and OAuth clients on one side; on the AWS side

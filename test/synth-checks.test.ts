@@ -90,6 +90,14 @@ describe("quotas known at synth (item 5)", () => {
     ).toThrow(/6 targets, over EventBridge's 5 per rule/);
   });
 
+  it("rejects names over AWS's lengths in the configuration, naming the field (SQS queue 80, IAM role 64)", () => {
+    const long = (type: "sqs" | "kinesis") => (c: EnvironmentConfigInput) => {
+      c.rules[1] = { ...c.rules[1], name: "r".repeat(32), targets: [{ type, name: "t".repeat(type === "sqs" ? 32 : 20) }] };
+    };
+    expect(problems(long("sqs"))).toMatch(/rules\[1\]\.targets\[0\]\.name: "t{32}" makes the dead-letter queue \(SQS\) name "genesys-dev-r{32}-t{32}-dlq" 81 characters, over the 80 AWS allows/);
+    expect(problems(long("kinesis"))).toMatch(/makes the delivery role \(IAM\) name "genesys-dev-r{32}-t{20}-delivery" 74 characters, over the 64 AWS allows/);
+  });
+
   it("writes ONE CloudWatch Logs resource policy for 11 log-group targets of an environment (10 allowed per account and region)", () => {
     const s = synthWith("dev", (c) => {
       const logTargets = (rule: string, n: number) => ({

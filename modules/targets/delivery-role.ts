@@ -1,4 +1,5 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { MAX_IAM_ROLE_NAME } from "../../environments/quotas";
 import { EVENTS_PRINCIPAL, policyDocument, PolicyStatement } from "../policy";
 import { RuleTargetContext } from "./target";
 
@@ -9,9 +10,9 @@ import { RuleTargetContext } from "./target";
  */
 export function deliveryRole(ctx: RuleTargetContext, actions: string[], resourceArn: string, extra: PolicyStatement[] = []): IamRole {
   const name = `${ctx.resourceName}-delivery`;
-  if (name.length > 64) {
+  if (name.length > MAX_IAM_ROLE_NAME) {
     // Cutting it would let two targets of one rule end up with the same role name, which fails only at apply.
-    throw new Error(`delivery role name "${name}" is ${name.length} characters, over IAM's 64: shorten the rule or target name`);
+    throw new Error(`delivery role name "${name}" is ${name.length} characters, over IAM's ${MAX_IAM_ROLE_NAME}: shorten the rule or target name`);
   }
   return new IamRole(ctx.scope, "delivery-role", {
     name,

@@ -11,16 +11,22 @@ import { resources, synthConfig } from "./support/synth";
 
 type Path = Array<string | number>;
 
+/** Schema nodes of the optional fields found, by path pattern (for their defaults). */
+const schemaAt = new Map<string, z.ZodTypeAny>();
+
 /** Optional keys (`.optional()` or `.default()`) of every object the schema and `value` have in common. */
 function optionalPaths(schema: z.ZodTypeAny, value: unknown, path: Path = []): Path[] {
   const inner = unwrap(schema);
   if (inner instanceof z.ZodObject) {
     const shape = inner.shape as Record<string, z.ZodTypeAny>;
     const object = (value ?? {}) as Record<string, unknown>;
-    return Object.entries(shape).flatMap(([key, child]) => [
-      ...(child.isOptional() ? [[...path, key]] : []),
-      ...(object[key] === undefined ? [] : optionalPaths(child, object[key], [...path, key])),
-    ]);
+    return Object.entries(shape).flatMap(([key, child]) => {
+      if (child.isOptional()) schemaAt.set(pattern([...path, key]), child);
+      return [
+        ...(child.isOptional() ? [[...path, key]] : []),
+        ...(object[key] === undefined ? [] : optionalPaths(child, object[key], [...path, key])),
+      ];
+    });
   }
   if (inner instanceof z.ZodArray && Array.isArray(value)) {
     return value.flatMap((element, i) => optionalPaths(inner.element as z.ZodTypeAny, element, [...path, i]));
@@ -45,7 +51,21 @@ const pattern = (path: Path) => path.map((k) => (typeof k === "number" ? "[]" : 
 /** Optional, but exactly one of them is required (a cross-field rule): never both removed nor both set. */
 const ONE_OF = new Set(["rules[].topics", "rules[].eventPattern"]);
 
-/** A value for every optional field, by path; `env` is the input being changed. */
+/** The value of a field with a default, written out explicitly (a `.default()` field with no entry in SAMPLES). */
+function defaultOf(schema: z.ZodTypeAny | undefined): (() => unknown) | undefined {
+  let node = schema;
+  while (node instanceof z.ZodOptional || node instanceof z.ZodNullable || node instanceof z.ZodEffects) {
+    node = node instanceof z.ZodEffects ? node.innerType() : node.unwrap();
+  }
+  return node instanceof z.ZodDefault ? () => (node as z.ZodDefault<z.ZodTypeAny>)._def.defaultValue() : undefined;
+}
+
+/** A value for an optional field: its sample, else its default; undefined when the test needs a sample for it. */
+function sampleFor(path: string): ((env: EnvironmentConfigInput, at: Path) => unknown) | undefined {
+  return SAMPLES[path] ?? defaultOf(schemaAt.get(path));
+}
+
+/** A value for optional fields, by path, where the default would not do; `env` is the input being changed. */
 const SAMPLES: Record<string, (env: EnvironmentConfigInput, path: Path) => unknown> = {
   "genesys.organizationId": () => "0b1e6c9e-5d0a-4c44-9a57-7f3e2d1c0b9a",
   "integration.name": (env) => `Genesys events (${env.name})`,
@@ -88,7 +108,8 @@ describe.each(ENVIRONMENT_NAMES)("%s: every optional field is optional", (env) =
   it("finds the optional fields in the schema, and has a sample value for each", () => {
     const found = new Set(paths.map(pattern));
     expect(found.size).toBeGreaterThan(15);
-    expect([...found].filter((p) => !(p in SAMPLES))).toEqual([]);
+    // An optional field without a default needs an entry in SAMPLES.
+    expect([...found].filter((p) => sampleFor(p) === undefined)).toEqual([]);
     for (const known of ["canary", "genesys.organizationId", "stateBackend.key", "rules[].targets[].retry", "services[].clients"]) {
       expect(found).toContain(known);
     }
@@ -114,7 +135,7 @@ describe.each(ENVIRONMENT_NAMES)("%s: every optional field is optional", (env) =
     for (const path of [...paths].sort((a, b) => a.length - b.length)) {
       const parent = parentOf(changed, path);
       const key = path[path.length - 1];
-      if (parent && parent[key] === undefined) parent[key] = SAMPLES[pattern(path)](changed, path);
+      if (parent && parent[key] === undefined) parent[key] = sampleFor(pattern(path))?.(changed, path);
     }
     const config = validateEnvironment(env, changed);
     const s = synthConfig(config);

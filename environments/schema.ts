@@ -6,10 +6,9 @@
  */
 import { distance } from "fastest-levenshtein";
 import { z } from "zod";
-import { validateEventPattern } from "./event-pattern";
-import { targetResourceName } from "./defaults";
-import { MAX_IAM_ROLE_NAME, MAX_SQS_QUEUE_NAME, MAX_TARGETS_PER_RULE } from "./quotas";
-import { AWS_REGIONS, GENESYS_REGION_NAMES, partitionOf } from "./regions";
+import { MAX_TARGETS_PER_RULE } from "./quotas";
+import { AWS_REGIONS, GENESYS_REGION_NAMES } from "./regions";
+import { checkRulesAgainstAws } from "./rule-checks";
 import { closestTopic, isKnownTopic } from "./topics";
 
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
@@ -245,19 +244,14 @@ export const environmentSchema = z
     duplicates(env.services.map((s) => s.name)).forEach((i) =>
       ctx.addIssue({ code: "custom", path: ["services", i, "name"], params: { value: env.services[i].name }, message: "is used by another service; service (OAuth client) names must be unique" }),
     );
+    // Rules and targets against AWS's rules: raw patterns, target ARNs, resource names (rule-checks.ts).
+    checkRulesAgainstAws(env, ctx);
     env.rules.forEach((rule, r) => {
       if (!rule.topics === !rule.eventPattern) {
         ctx.addIssue({ code: "custom", path: ["rules", r], params: { value: rule.name }, message: "must set exactly one of `topics` or `eventPattern`" });
       }
       if (rule.eventPattern && Object.keys(rule.eventPattern).length === 0) {
         ctx.addIssue({ code: "custom", path: ["rules", r, "eventPattern"], params: { value: rule.eventPattern }, message: "must not be empty: an empty pattern is rejected by EventBridge" });
-      } else if (rule.eventPattern) {
-        // Structure, operators and size, as EventBridge checks them at apply (environments/event-pattern.ts).
-        for (const problem of validateEventPattern(rule.eventPattern)) {
-          const [where, ...rest] = problem.split(": ");
-          const inside = where === "(pattern)" ? [] : [where];
-          ctx.addIssue({ code: "custom", path: ["rules", r, "eventPattern", ...inside], params: { omitValue: true }, message: rest.join(": ") });
-        }
       }
       (rule.topics ?? []).forEach((topic, t) => {
         if (!topicFilters.has(topic)) {
@@ -272,35 +266,6 @@ export const environmentSchema = z
       duplicates(rule.targets.map((t) => t.name)).forEach((i) =>
         ctx.addIssue({ code: "custom", path: ["rules", r, "targets", i, "name"], params: { value: rule.targets[i].name }, message: "is used by another target of this rule" }),
       );
-      rule.targets.forEach((target, t) => {
-        const problem = foreignTargetArn(target, env.aws.accountId, env.aws.region);
-        if (problem) ctx.addIssue({ code: "custom", path: ["rules", r, "targets", t, problem.field], params: { value: problem.arn }, message: problem.message });
-        // The longest names a target makes (quotas.ts): its dead-letter queue, and the delivery role of Kinesis/Firehose.
-        const base = targetResourceName(env.name, rule.name, target.name);
-        const names: Array<[string, number, string]> = [[`${base}-dlq`, MAX_SQS_QUEUE_NAME, "dead-letter queue (SQS)"]];
-        if (target.type === "kinesis" || target.type === "firehose") names.push([`${base}-delivery`, MAX_IAM_ROLE_NAME, "delivery role (IAM)"]);
-        for (const [name, max, what] of names.filter(([n, m]) => n.length > m)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["rules", r, "targets", t, "name"],
-            params: { value: target.name },
-            message: `makes the ${what} name "${name}" ${name.length} characters, over the ${max} AWS allows; shorten the rule or target name`,
-          });
-        }
-      });
-    });
-    // Target resources are named `<prefix>-<rule>-<target>`: rule "a-b" with target "c" and rule "a" with target
-    // "b-c" would both create `genesys-<env>-a-b-c` (queues, streams, roles, alarms).
-    const targetPaths = env.rules.flatMap((rule, r) => rule.targets.map((target, t) => ({ base: `${rule.name}-${target.name}`, r, t })));
-    duplicates(targetPaths.map((p) => p.base)).forEach((i) => {
-      const { base, r, t } = targetPaths[i];
-      const first = targetPaths.find((p) => p.base === base) as (typeof targetPaths)[number];
-      ctx.addIssue({
-        code: "custom",
-        path: ["rules", r, "targets", t, "name"],
-        params: { value: env.rules[r].targets[t].name },
-        message: `names its resources "${base}" like target "${env.rules[first.r].targets[first.t].name}" of rule "${env.rules[first.r].name}"; rename one (rule and target names are joined with '-')`,
-      });
     });
     if (env.canary) {
       const rule = env.rules.find((r) => r.name === env.canary?.rule);
@@ -322,32 +287,6 @@ export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type RuleConfig = z.output<typeof ruleSchema>;
 export type TargetConfig = z.output<typeof targetSchema>;
 export type ServiceConfig = z.output<typeof serviceSchema>;
-
-/**
- * A Lambda, Kinesis or Firehose target ARN in another partition, account or region than the environment. Those
- * need grants this stack does not create (a Lambda permission in the other account, a delivery role the other
- * account trusts, or a bus-to-bus route for another region), so they are refused rather than failing at delivery.
- */
-function foreignTargetArn(target: TargetConfig, accountId: string, region: string): { field: string; arn: string; message: string } | undefined {
-  const field = target.type === "lambda" ? "functionArn" : target.type === "kinesis" ? "streamArn" : target.type === "firehose" ? "deliveryStreamArn" : undefined;
-  const arn = field ? (target as Record<string, unknown>)[field] : undefined;
-  if (!field || typeof arn !== "string") return undefined;
-  const [, partition, , arnRegion, arnAccount] = arn.split(":");
-  const expected = partitionOf(region);
-  const where: string[] = [];
-  if (partition !== expected) where.push(`partition ${partition} (the environment's region ${region} is in ${expected})`);
-  if (arnAccount !== accountId) where.push(`account ${arnAccount}`);
-  if (arnRegion !== region) where.push(`region ${arnRegion}`);
-  if (where.length === 0) return undefined;
-  return {
-    field,
-    arn,
-    message:
-      `is in ${where.join(", ")}, not the environment's account ${accountId} and region ${region}: cross-account and ` +
-      `cross-region targets need different permissions (a grant in the other account, or a bus-to-bus route), which this stack does not create; ` +
-      `use a ${target.type} target in ${accountId}/${region}`,
-  };
-}
 
 function duplicates(values: readonly string[]): number[] {
   const seen = new Set<string>();

@@ -9,6 +9,7 @@ import { createApp } from "./stacks/app";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { buildEnvironmentStacks, PROJECT } from "./stacks/environment-stack";
 import { requireEnvironmentBoundary } from "./modules/iam/require-boundary";
+import { checkResourceNames } from "./stacks/resource-names";
 
 /** One bootstrap stack per AWS account and state bucket; the account's GitHub OIDC provider is created once. */
 export function buildBootstrapStacks(app: App, environments: EnvironmentConfig[]): void {
@@ -44,10 +45,13 @@ export function buildBootstrapStacks(app: App, environments: EnvironmentConfig[]
 
 // createApp: construct and token stack traces off unless SYNTH_DEBUG=1 (stacks/app.ts); the JSON is identical.
 export function buildApp(app: App = createApp()): App {
-  // Validate every environment before any stack is built, so a bad value fails synth before anything is written.
+  // Validate every environment (alone, then against each other) before any stack is built, so a bad value fails
+  // synth before anything is written; then the names the stacks will create must not collide.
   const environments = loadAllEnvironments();
+  const stacks = buildEnvironmentStacks(app, environments);
   // Every IAM role of an environment stack carries the boundary its apply role requires (docs/iam.md).
-  for (const stack of buildEnvironmentStacks(app, environments)) requireEnvironmentBoundary(stack, PROJECT, stack.config);
+  for (const stack of stacks) requireEnvironmentBoundary(stack, PROJECT, stack.config);
+  checkResourceNames(stacks);
   buildBootstrapStacks(app, environments);
   return app;
 }

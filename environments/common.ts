@@ -2,6 +2,7 @@
  * Values every example environment shares. Each `environments/<env>.ts` spreads these and states what differs,
  * so a reviewer sees an environment's whole shape in one file. Replace the example values with your own.
  */
+import { partitionOf } from "./regions";
 import type { EnvironmentConfigInput } from "./schema";
 
 type Rules = EnvironmentConfigInput["rules"];
@@ -39,7 +40,7 @@ export function exampleRules(accountId: string, region: string): Rules {
         {
           type: "lambda",
           name: "workforce",
-          functionArn: `arn:aws:lambda:${region}:${accountId}:function:genesys-presence-handler`,
+          functionArn: `arn:${partitionOf(region)}:lambda:${region}:${accountId}:function:genesys-presence-handler`,
         },
       ],
     },

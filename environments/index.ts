@@ -2,9 +2,11 @@
 import { config as dev } from "./dev";
 import { config as prod } from "./prod";
 import { config as staging } from "./staging";
+import { checkAcrossEnvironments } from "./cross-environment";
 import { ENVIRONMENT_NAMES, EnvironmentConfig, EnvironmentConfigInput, EnvironmentName, validateEnvironment } from "./schema";
 
 export * from "./schema";
+export { CrossEnvironmentError, checkAcrossEnvironments, crossEnvironmentProblems } from "./cross-environment";
 
 const INPUTS: Record<EnvironmentName, EnvironmentConfigInput> = { dev, staging, prod };
 
@@ -16,7 +18,12 @@ export function loadEnvironment(name: string): EnvironmentConfig {
   return validateEnvironment(name, INPUTS[name as EnvironmentName]);
 }
 
-/** Every environment, validated, in promotion order (dev, staging, prod). */
+/**
+ * Every environment, validated on its own and then against each other (shared state, buckets, partner buses,
+ * quotas: cross-environment.ts), in promotion order (dev, staging, prod).
+ */
 export function loadAllEnvironments(): EnvironmentConfig[] {
-  return ENVIRONMENT_NAMES.map(loadEnvironment);
+  const environments = ENVIRONMENT_NAMES.map(loadEnvironment);
+  checkAcrossEnvironments(environments);
+  return environments;
 }

@@ -6,7 +6,9 @@
  */
 import { distance } from "fastest-levenshtein";
 import { z } from "zod";
+import { MAX_TARGETS_PER_RULE } from "./quotas";
 import { AWS_REGIONS, GENESYS_REGION_NAMES } from "./regions";
+import { checkRulesAgainstAws } from "./rule-checks";
 import { closestTopic, isKnownTopic } from "./topics";
 
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
@@ -111,7 +113,10 @@ export const ruleSchema = z
     /** Escape hatch: a raw EventBridge event pattern, used verbatim instead of `topics`. */
     eventPattern: z.record(z.string(), z.unknown()).optional(),
     enabled: z.boolean().default(true),
-    targets: z.array(targetSchema).min(1, "must have at least one target: a rule without targets drops every event"),
+    targets: z
+      .array(targetSchema)
+      .min(1, "must have at least one target: a rule without targets drops every event")
+      .max(MAX_TARGETS_PER_RULE, `must have at most ${MAX_TARGETS_PER_RULE} targets (EventBridge's limit per rule); split them over two rules with the same topics`),
   })
   .strict();
 
@@ -239,6 +244,8 @@ export const environmentSchema = z
     duplicates(env.services.map((s) => s.name)).forEach((i) =>
       ctx.addIssue({ code: "custom", path: ["services", i, "name"], params: { value: env.services[i].name }, message: "is used by another service; service (OAuth client) names must be unique" }),
     );
+    // Rules and targets against AWS's rules: raw patterns, target ARNs, resource names (rule-checks.ts).
+    checkRulesAgainstAws(env, ctx);
     env.rules.forEach((rule, r) => {
       if (!rule.topics === !rule.eventPattern) {
         ctx.addIssue({ code: "custom", path: ["rules", r], params: { value: rule.name }, message: "must set exactly one of `topics` or `eventPattern`" });
@@ -353,9 +360,11 @@ export function validateEnvironment(environment: string, input: unknown): Enviro
     const problems = result.error.issues.map((issue) => {
       // The offending value: what a cross-field check names, else what the user wrote at that path
       // (not for unknown keys, whose path is the enclosing object).
-      const params = issue.code === "custom" ? (issue.params as { value?: unknown } | undefined) : undefined;
+      const params = issue.code === "custom" ? (issue.params as { value?: unknown; omitValue?: boolean } | undefined) : undefined;
       const value =
-        issue.code === "unrecognized_keys" ? "" : describeValue(params && "value" in params ? params.value : valueAtPath(input, issue.path));
+        issue.code === "unrecognized_keys" || params?.omitValue
+          ? ""
+          : describeValue(params && "value" in params ? params.value : valueAtPath(input, issue.path));
       return `${formatPath(issue.path)}: ${value ? `${value} ` : ""}${describeIssue(issue)}`;
     });
     throw new ConfigError(environment, problems);

@@ -1,22 +1,38 @@
 import { Construct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { policyDocument } from "./policy";
+import { dnsSuffixOf, partitionOf } from "../environments/regions";
+import { EVENTS_PRINCIPAL, policyDocument } from "./policy";
 
 export interface EncryptionKeyProps {
   /** Alias without the `alias/` prefix, e.g. `genesys-eventbridge-dev`. */
   readonly alias: string;
   readonly accountId: string;
+  /** The key's region; its partition (`aws`, `aws-us-gov`, `aws-cn`) is derived from it for every ARN. */
   readonly region: string;
   /** Adds prevent_destroy (a deleted key makes every secret and log it encrypted unreadable). */
   readonly preventDestroy?: boolean;
 }
 
 /**
- * The environment's customer-managed KMS key (rotation on). It encrypts the OAuth secrets, the log groups and the
- * SNS topics. Its policy lets the account administer it and lets only the AWS services that write encrypted data
- * here use it: EventBridge and CloudWatch alarms (publishing to encrypted topics) and CloudWatch Logs (for log
- * groups of this account and region).
+ * The environment's customer-managed KMS key (rotation on). It encrypts the OAuth secrets, the log groups, the SNS
+ * topics, every dead-letter queue and the Kinesis streams the stack creates. Its policy:
+ * - lets the account administer it and lets IAM policies grant its use (the root statement): the Kinesis delivery
+ *   roles get `kms:GenerateDataKey` that way, and consumers reading a DLQ or a created stream need `kms:Decrypt`
+ *   in their own IAM policy ("Permissions to use user-generated KMS keys", Kinesis Data Streams Developer Guide,
+ *   https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html);
+ * - lets EventBridge and CloudWatch alarms (`kms:GenerateDataKey*`, `kms:Decrypt`) write to the encrypted SNS
+ *   topics and SQS dead-letter queues of this account: "Configure KMS permissions for AWS services", Amazon SQS
+ *   Developer Guide (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html)
+ *   names exactly these two actions for a service principal that sends to a queue encrypted with a customer managed
+ *   key (EventBridge: `events.amazonaws.com`);
+ * - lets CloudWatch Logs encrypt this account's log groups in this region (regional principal `logs.<region>.<dns
+ *   suffix>`, encryption context limited to the account's log groups).
+ * Service principals per partition: EventBridge and CloudWatch are `<service>.amazonaws.com` in every partition
+ * (GovCloud and China included); CloudWatch Logs is regional and partitional, `logs.<region>.<dns suffix>`
+ * (`logs.cn-north-1.amazonaws.com.cn` in China). Source: AWS CDK's principal table, aws/aws-cdk
+ * packages/aws-cdk-lib/region-info/lib/default.ts ("Service principals are now globally `<SERVICE>.amazonaws.com`",
+ * `case 'logs': return regionalPartitional`).
  */
 export class EncryptionKey extends Construct {
   readonly keyArn: string;
@@ -27,22 +43,23 @@ export class EncryptionKey extends Construct {
     if (!/^[a-zA-Z0-9/_-]{1,250}$/.test(props.alias) || props.alias.startsWith("aws/")) {
       throw new Error(`EncryptionKey: alias "${props.alias}" must be 1-250 characters of letters, digits, '/', '_', '-' and must not start with "aws/"`);
     }
+    const partition = partitionOf(props.region);
     const key = new KmsKey(this, "key", {
-      description: `Encrypts the Genesys EventBridge integration's secrets, logs and topics (${props.alias})`,
+      description: `Encrypts the Genesys EventBridge integration's secrets, logs, topics, dead-letter queues and streams (${props.alias})`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: policyDocument(
         {
           Sid: "AccountAdministers",
           Effect: "Allow",
-          Principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
+          Principal: { AWS: `arn:${partition}:iam::${props.accountId}:root` },
           Action: "kms:*",
           Resource: "*",
         },
         {
-          Sid: "EventBridgeAndAlarmsPublishToEncryptedTopics",
+          Sid: "EventBridgeAndAlarmsWriteToEncryptedTopicsAndQueues",
           Effect: "Allow",
-          Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },
+          Principal: { Service: [EVENTS_PRINCIPAL, "cloudwatch.amazonaws.com"] },
           Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
           Resource: "*",
           Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
@@ -50,11 +67,11 @@ export class EncryptionKey extends Construct {
         {
           Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
           Effect: "Allow",
-          Principal: { Service: `logs.${props.region}.amazonaws.com` },
+          Principal: { Service: `logs.${props.region}.${dnsSuffixOf(partition)}` },
           Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
           Resource: "*",
           Condition: {
-            ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${props.region}:${props.accountId}:log-group:*` },
+            ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${props.region}:${props.accountId}:log-group:*` },
           },
         },
       ),

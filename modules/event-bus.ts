@@ -33,6 +33,8 @@ export interface GenesysPartnerEventBusProps {
  */
 export class GenesysPartnerEventBus extends Construct {
   readonly eventSourceName: string;
+  /** Characters of the source (and bus) name once resolved: an organization id token becomes a 36-character UUID. */
+  readonly eventSourceNameLength: number;
   readonly busName: string;
   readonly busArn: string;
 
@@ -74,6 +76,8 @@ export class GenesysPartnerEventBus extends Construct {
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });
     this.eventSourceName = name;
+    const orgIdLength = Token.isUnresolved(props.organizationId) ? 36 : props.organizationId.length;
+    this.eventSourceNameLength = `${PARTNER_SOURCE_PREFIX}//${props.eventSourceSuffix}`.length + orgIdLength;
     this.busName = bus.name;
     this.busArn = bus.arn;
   }

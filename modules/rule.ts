@@ -1,4 +1,8 @@
 import { Construct } from "constructs";
+import { Token } from "cdktf";
+import { validateEventPattern } from "../environments/event-pattern";
+import { MAX_TARGETS_PER_RULE } from "../environments/quotas";
+import { partitionOf } from "../environments/regions";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { DeadLetterQueue } from "./dead-letter-queue";
@@ -17,6 +21,11 @@ export interface GenesysEventRuleProps {
   readonly ruleName: string;
   readonly description?: string;
   readonly eventBusName: string;
+  /**
+   * Characters of the bus name once resolved, when `eventBusName` is a token (the partner bus name holds the
+   * organization id). @default its length, or 256 (EventBridge's maximum bus name) for a token
+   */
+  readonly eventBusNameLength?: number;
   readonly eventPattern: EventPattern;
   /** @default true */
   readonly enabled?: boolean;
@@ -54,8 +63,18 @@ export class GenesysEventRule extends Construct {
     if (props.targets.length === 0) {
       throw new Error(`GenesysEventRule "${props.ruleName}": at least one target is required (a rule without targets drops every event)`);
     }
+    if (props.targets.length > MAX_TARGETS_PER_RULE) {
+      throw new Error(
+        `GenesysEventRule "${props.ruleName}": ${props.targets.length} targets, over EventBridge's ${MAX_TARGETS_PER_RULE} per rule; split them over two rules with the same topics`,
+      );
+    }
     if (Object.keys(props.eventPattern).length === 0) {
       throw new Error(`GenesysEventRule "${props.ruleName}": the event pattern must not be empty`);
+    }
+    // The same validator as the configuration's raw patterns: topic patterns too (e.g. over the size quota).
+    const patternProblems = validateEventPattern(props.eventPattern);
+    if (patternProblems.length > 0) {
+      throw new Error(`GenesysEventRule "${props.ruleName}": EventBridge would reject the event pattern:\n  - ${patternProblems.join("\n  - ")}`);
     }
     const names = props.targets.map((t) => t.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
@@ -73,6 +92,10 @@ export class GenesysEventRule extends Construct {
     // Read each attribute once: every read creates a new cdktf token.
     this.ruleName = rule.name;
     this.ruleArn = rule.arn;
+    const partition = partitionOf(props.region);
+    // A rule on a custom bus: arn:<partition>:events:<region>:<account>:rule/<bus name>/<rule name>.
+    const busNameLength = props.eventBusNameLength ?? (Token.isUnresolved(props.eventBusName) ? 256 : props.eventBusName.length);
+    const ruleArnLength = `arn:${partition}:events:${props.region}:${props.accountId}:rule/`.length + busNameLength + 1 + props.ruleName.length;
 
     for (const target of props.targets) {
       const scopeForTarget = new Construct(this, target.name);
@@ -85,12 +108,15 @@ export class GenesysEventRule extends Construct {
         resourceName,
         accountId: props.accountId,
         region: props.region,
+        partition,
         keyArn: props.keyArn,
+        ruleArnLength,
       });
       const dlq = new DeadLetterQueue(scopeForTarget, "dlq", {
         queueName: `${resourceName}-dlq`,
         ruleArn: this.ruleArn,
         retentionDays: target.deadLetterRetentionDays ?? 14,
+        keyArn: props.keyArn,
       });
       new CloudwatchEventTarget(scopeForTarget, "target", {
         rule: this.ruleName,

@@ -123,6 +123,7 @@ export class BootstrapStack extends TerraformStack {
     });
     // Same AWS provider constraint as the environment stacks.
     this.addOverride("terraform.required_providers.aws", PROVIDER_PINS.aws);
+    this.addOverride("terraform.required_version", ">= 1.10.0"); // = TERRAFORM_REQUIRED_VERSION (environment-stack.ts): use_lockfile needs 1.10
 
     const state = new StateBucket(this, "state", {
       bucketName: props.stateBucket,

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { S3Backend, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataGenesyscloudOrganizationsMe } from "../.gen/providers/genesyscloud/data-genesyscloud-organizations-me";
 import { GenesyscloudProvider } from "../.gen/providers/genesyscloud/provider";
@@ -13,6 +13,7 @@ import { GenesysEventBridgeIntegration } from "../modules/genesys/eventbridge-in
 import { GenesysServiceClient } from "../modules/genesys/service-client";
 import { GenesysEventRule } from "../modules/rule";
 import {
+  EventBridgeLogDeliveryPolicy,
   FirehoseTarget,
   IRuleTarget,
   KinesisStreamTarget,
@@ -21,8 +22,10 @@ import {
   SnsTopicTarget,
   SqsQueueTarget,
 } from "../modules/targets";
+import { defaultStateKey, PROJECT, resourcePrefix } from "../environments/defaults";
 
-export const PROJECT = "genesys-eventbridge";
+// These names live with the configuration (its checks need them); re-exported for the stacks and tests.
+export { defaultStateKey, PROJECT, resourcePrefix };
 
 /**
  * Provider pins written to `required_providers`. The generated bindings would pin the exact versions they were
@@ -33,15 +36,12 @@ export const PROVIDER_PINS = {
   genesyscloud: { source: "mypurecloud/genesyscloud", version: "~> 1.84" },
 } as const;
 
-/** Prefix of every AWS resource name of an environment (queues, topics, streams, rules, archive, alarms, roles). */
-export function resourcePrefix(environment: string): string {
-  return `genesys-${environment}`;
-}
-
-/** The state key of an environment unless its config names one. */
-export function defaultStateKey(environment: string): string {
-  return `${PROJECT}/${environment}.tfstate`;
-}
+/**
+ * `terraform.required_version` of every stack (environment and bootstrap): the S3 backend's `use_lockfile` (S3-native
+ * state locking) exists from Terraform 1.10 on; older versions would reject the backend block. `.terraform-version`
+ * pins the version CI uses (1.12.x), which satisfies it.
+ */
+export const TERRAFORM_REQUIRED_VERSION = ">= 1.10.0";
 
 /**
  * One environment of the integration: Genesys integration, roles and OAuth clients on one side; on the AWS side
@@ -64,6 +64,7 @@ export class EnvironmentStack extends TerraformStack {
     });
     // S3-native state locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no field for it.
     this.addOverride("terraform.backend.s3.use_lockfile", true);
+    this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
 
     new AwsProvider(this, "aws", {
       region: config.aws.region,
@@ -107,15 +108,18 @@ export class EnvironmentStack extends TerraformStack {
       preventDestroy: protect,
     });
 
+    // One CloudWatch Logs resource policy for all log-group targets (10 per account and region, see the module).
+    const logDelivery = new EventBridgeLogDeliveryPolicy(this, "log-delivery", { policyName: `${prefix}-eventbridge-logs` });
     const rules = config.rules.map(
       (rule) =>
         new GenesysEventRule(this, `rule-${rule.name}`, {
           ruleName: `${prefix}-${rule.name}`,
           description: rule.description,
           eventBusName: bus.busName,
+          eventBusNameLength: bus.eventSourceNameLength,
           eventPattern: rule.eventPattern ?? topicPattern(rule.topics ?? []),
           enabled: rule.enabled,
-          targets: rule.targets.map((target) => targetFor(target, protect)),
+          targets: rule.targets.map((target) => targetFor(target, protect, logDelivery)),
           retry: config.retry,
           accountId: config.aws.accountId,
           region: config.aws.region,
@@ -160,7 +164,7 @@ export class EnvironmentStack extends TerraformStack {
     output("archive_name", archive.archiveName, "Archive of the bus (replay)");
     output("archive_arn", archive.archiveArn, "Archive ARN");
     output("alarm_topic_arn", alarms.topicArn, "SNS topic of the delivery alarms");
-    output("kms_key_arn", key.keyArn, "KMS key of the environment's secrets, logs and topics");
+    output("kms_key_arn", key.keyArn, "KMS key of the environment's secrets, logs, topics, dead-letter queues and created streams");
     output(
       "rules",
       Object.fromEntries(
@@ -191,7 +195,8 @@ export class EnvironmentStack extends TerraformStack {
       Object.fromEntries(services.map((s, i) => [config.services[i].name, s.outputs()])),
       "Service OAuth clients by name: role id, client ids (a, b), secret ARN and name (never the secret)",
     );
-    output("canary", config.canary ?? null, "Rule and target the smoke tests' canary watches (null: no canary)");
+    // A literal null makes cdktf fail ("Cannot convert undefined or null to object"); Token.nullValue() writes null.
+    output("canary", config.canary ?? Token.nullValue(), "Rule and target the smoke tests' canary watches (null: no canary)");
   }
 }
 
@@ -200,11 +205,11 @@ export function buildEnvironmentStacks(scope: Construct, environments: Environme
   return environments.map((config) => new EnvironmentStack(scope, config));
 }
 
-function targetFor(target: TargetConfig, protect: boolean): IRuleTarget {
+function targetFor(target: TargetConfig, protect: boolean, logDelivery: EventBridgeLogDeliveryPolicy): IRuleTarget {
   const common = { name: target.name, retry: target.retry, deadLetterRetentionDays: target.deadLetterRetentionDays };
   switch (target.type) {
     case "cloudwatch-logs":
-      return new LogGroupTarget({ ...common, retentionDays: target.retentionDays, preventDestroy: protect });
+      return new LogGroupTarget({ ...common, retentionDays: target.retentionDays, preventDestroy: protect, deliveryPolicy: logDelivery });
     case "sqs":
       return new SqsQueueTarget({ ...common, messageRetentionSeconds: target.messageRetentionSeconds, preventDestroy: protect });
     case "lambda":

@@ -12,6 +12,7 @@ import type { EnvironmentConfig, EnvironmentConfigInput } from "../environments/
 import { BOUNDED_ROLE_ACTIONS, KMS_NEW_KEY_ACTIONS, KMS_USE_ACTIONS } from "../modules/iam/environment-policies";
 import { requireEnvironmentBoundary } from "../modules/iam/require-boundary";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
+import { exampleRules } from "../environments/common";
 import { EnvironmentStack, PROJECT } from "../stacks/environment-stack";
 import { actionMatches, evaluate, IamRequest, IamStatement, isAllowed, PolicySet } from "./support/iam-evaluator";
 import { referenceAction, ReferenceAction, serviceActions, supportsConditionKey } from "./support/iam-reference";
@@ -28,6 +29,7 @@ function sharedAccountConfig(name: string): EnvironmentConfig {
   return validateEnvironment(name, {
     ...input,
     aws: { ...input.aws, accountId: ACCOUNT, region: REGION },
+    rules: exampleRules(ACCOUNT, REGION), // targets must live in the environment's own account and region
     stateBackend: { ...input.stateBackend, bucket: BUCKET, region: REGION, kmsKeyId: STATE_KEY },
   });
 }

@@ -2,6 +2,7 @@ import { App, Testing } from "cdktf";
 import { buildApp, buildBootstrapStacks } from "../main";
 import { BootstrapStack, BootstrapStackProps } from "../stacks/bootstrap-stack";
 import { loadEnvironment } from "../environments";
+import { exampleRules } from "../environments/common";
 import { defaultStateKey } from "../stacks/environment-stack";
 import { Synthesized as EnvironmentSynth, synthWith } from "./support/synth";
 
@@ -323,6 +324,7 @@ describe("apply role scope, checked against the synthesized environment stacks",
     synthWith(name, (input) => ({
       ...input,
       aws: { ...input.aws, ...SHARED },
+      rules: exampleRules(SHARED.accountId, SHARED.region), // targets in the environment's own account (synthchecks)
       stateBackend: { ...input.stateBackend, bucket: "shared-tfstate", region: SHARED.region },
     })),
   );

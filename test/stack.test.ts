@@ -87,7 +87,9 @@ describe.each(ENVIRONMENT_NAMES)("%s stack", (env) => {
       const dlqName = referencedName((target.dead_letter_config as Block).arn, "aws_sqs_queue");
       expect(dlqName).toBeDefined();
       dlqs.add(dlqName as string);
-      expect(queues[dlqName as string].sqs_managed_sse_enabled).toBe(true);
+      // Encrypted with the environment's KMS key (issue #12 item 8), not an SQS-managed key.
+      expect(queues[dlqName as string].kms_master_key_id).toMatch(/^\$\{aws_kms_key\.[^.]+\.arn\}$/);
+      expect(queues[dlqName as string].sqs_managed_sse_enabled).toBeUndefined();
       const ruleName = referencedName(target.rule, "aws_cloudwatch_event_rule");
       const policy = queuePolicies.find((p) => referencedName(p.queue_url, "aws_sqs_queue") === dlqName);
       expect(policy).toBeDefined();
@@ -109,13 +111,19 @@ describe.each(ENVIRONMENT_NAMES)("%s stack", (env) => {
     const expectScoped = (condition: unknown, targetArn: string) => {
       expect(JSON.stringify(condition)).toContain(`\${aws_cloudwatch_event_rule.${ruleOfTarget.get(targetArn)}.arn}`);
     };
-    for (const [name, policy] of Object.entries(resources(s, "aws_cloudwatch_log_resource_policy"))) {
-      const [statement] = policyOf(policy, "policy_document").Statement;
+    // One Logs resource policy for the environment, one statement per rule: that rule, its own log groups only.
+    const logGroups = Object.entries(resources(s, "aws_cloudwatch_log_group"));
+    const logPolicies = Object.values(resources(s, "aws_cloudwatch_log_resource_policy"));
+    expect(logPolicies).toHaveLength(1);
+    const logStatements = policyOf(logPolicies[0], "policy_document").Statement;
+    expect(logStatements.flatMap((st) => st.Resource as string[])).toHaveLength(logGroups.length);
+    for (const statement of logStatements) {
       expect(statement.Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
-      const group = referencedName(statement.Resource, "aws_cloudwatch_log_group");
-      expect(group).toBeDefined();
-      expectScoped(statement.Condition, `\${aws_cloudwatch_log_group.${group}.arn}`);
-      expect(name).toBeTruthy();
+      for (const resource of statement.Resource as string[]) {
+        const group = logGroups.find(([, g]) => resource === `arn:aws:logs:${config.aws.region}:${config.aws.accountId}:log-group:${g.name}:*`);
+        expect(group).toBeDefined();
+        expectScoped(statement.Condition, `\${aws_cloudwatch_log_group.${group?.[0]}.arn}`);
+      }
     }
     for (const permission of Object.values(resources(s, "aws_lambda_permission"))) {
       expect(permission).toMatchObject({ action: "lambda:InvokeFunction", principal: "events.amazonaws.com" });

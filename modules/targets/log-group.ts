@@ -1,6 +1,5 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
-import { fromRule, policyDocument } from "../policy";
+import { EventBridgeLogDeliveryPolicy } from "./log-delivery-policy";
 import { RuleTargetConfig, RuleTargetContext, TargetBase, TargetBaseProps } from "./target";
 
 export interface LogGroupTargetProps extends TargetBaseProps {
@@ -8,6 +7,11 @@ export interface LogGroupTargetProps extends TargetBaseProps {
   readonly retentionDays: number;
   /** Adds prevent_destroy: the log group holds the delivered events. */
   readonly preventDestroy?: boolean;
+  /**
+   * The environment's shared resource policy (one per environment: CloudWatch Logs allows 10 per account and
+   * region). @default a policy of this target's own, named `<resource name>-eventbridge`
+   */
+  readonly deliveryPolicy?: EventBridgeLogDeliveryPolicy;
 }
 
 /** Path of the log groups this target creates (the bootstrap's apply role is scoped to it). */
@@ -15,7 +19,7 @@ export const LOG_GROUP_PATH = "/aws/events/genesys/";
 
 /**
  * Delivers events to a KMS-encrypted CloudWatch log group `/aws/events/genesys/<env>-<rule>-<target>`.
- * EventBridge writes through a CloudWatch Logs resource policy limited to that log group and that rule.
+ * EventBridge writes through a CloudWatch Logs resource policy statement limited to that log group and that rule.
  */
 export class LogGroupTarget extends TargetBase {
   readonly type = "cloudwatch-logs";
@@ -25,23 +29,17 @@ export class LogGroupTarget extends TargetBase {
   }
 
   bind(ctx: RuleTargetContext): RuleTargetConfig {
+    const name = `${LOG_GROUP_PATH}${ctx.resourceName}`;
     const group = new CloudwatchLogGroup(ctx.scope, "log-group", {
-      name: `${LOG_GROUP_PATH}${ctx.resourceName}`,
+      name,
       retentionInDays: this.props.retentionDays,
       kmsKeyId: ctx.keyArn,
       lifecycle: { preventDestroy: this.props.preventDestroy ?? false },
     });
-    new CloudwatchLogResourcePolicy(ctx.scope, "log-policy", {
-      policyName: `${ctx.resourceName}-eventbridge`,
-      policyDocument: policyDocument({
-        Sid: "EventBridgeRuleWritesEvents",
-        Effect: "Allow",
-        Principal: { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] },
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: `${group.arn}:*`,
-        Condition: fromRule(ctx.ruleArn),
-      }),
-    });
+    // The ARN written literally (same value as group.arn once applied) so the policy's size is known at synth.
+    const groupArn = `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${name}`;
+    const policy = this.props.deliveryPolicy ?? new EventBridgeLogDeliveryPolicy(ctx.scope, "log-policy", { policyName: `${ctx.resourceName}-eventbridge` });
+    policy.allow(groupArn, ctx.ruleArn, ctx.ruleArnLength);
     return { arn: group.arn, attributes: { log_group_name: group.name } };
   }
 }

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { AwsPartition } from "../../environments/regions";
 
 /** What a target needs from the rule it is bound to. */
 export interface RuleTargetContext {
@@ -9,8 +10,12 @@ export interface RuleTargetContext {
   readonly resourceName: string;
   readonly accountId: string;
   readonly region: string;
+  /** The partition of `region` (first field of every ARN a target builds). */
+  readonly partition: AwsPartition;
   /** The environment's KMS key, for targets that encrypt with it. */
   readonly keyArn: string;
+  /** Characters of `ruleArn` once resolved (for policy size quotas, where the ARN is still a token). */
+  readonly ruleArnLength: number;
 }
 
 /** What the rule needs from a bound target to declare its `aws_cloudwatch_event_target`. */

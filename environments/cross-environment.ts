@@ -1,0 +1,125 @@
+/**
+ * Checks across environments, run once every environment is valid on its own (`loadAllEnvironments`): what two
+ * environments can each declare correctly but not both, because it would collide at apply or, worse, apply
+ * cleanly and let one environment overwrite another's state or bus.
+ *
+ * - State: each environment's state object (bucket + key) is its own, across accounts too (bucket names are global).
+ * - Bootstrap: a state bucket belongs to one account and one region, because that account's bootstrap stack
+ *   creates it (two bootstrap stacks cannot both create one bucket).
+ * - Partner bus: account + region + event source suffix is one environment's (the bus and the integration's
+ *   partner source are named by it), and in one account and region no suffix is a prefix of another: the bus
+ *   waits for its source with `data.aws_cloudwatch_event_source`, which looks sources up by name prefix and "will
+ *   only return one partner event source. An error will be returned if multiple sources match the same name prefix"
+ *   (Terraform AWS provider, Data Source: aws_cloudwatch_event_source,
+ *   https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/cloudwatch_event_source), so
+ *   `…/genesys-dev` would fail once `…/genesys-dev2` exists. Two environments that pin different Genesys
+ *   organization ids have different source names and do not collide.
+ * - Quota: CloudWatch Logs resource policies per account and region (one per environment with log-group targets).
+ *
+ * Names AWS requires to be unique per account (IAM roles) or per account and region (queues, topics, log groups,
+ * alarms, …) are checked on the built stacks (stacks/resource-names.ts), where the names are the ones synthesized.
+ */
+import { defaultStateKey } from "./defaults";
+import { MAX_LOGS_RESOURCE_POLICIES_PER_REGION } from "./quotas";
+import type { EnvironmentConfig } from "./schema";
+
+/** Raised when environments collide; `problems` holds one line per collision, naming both environments and files. */
+export class CrossEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Environments collide:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "CrossEnvironmentError";
+  }
+}
+
+/** `"dev" (environments/dev.ts)` */
+export function describeEnvironment(name: string): string {
+  return `"${name}" (environments/${name}.ts)`;
+}
+
+function both(a: EnvironmentConfig, b: EnvironmentConfig): string {
+  return `environments ${describeEnvironment(a.name)} and ${describeEnvironment(b.name)}`;
+}
+
+/** Every pair (a, b) of `items` with a before b. */
+function pairs<T>(items: readonly T[]): Array<[T, T]> {
+  return items.flatMap((a, i) => items.slice(i + 1).map((b): [T, T] => [a, b]));
+}
+
+export function stateObjectOf(env: EnvironmentConfig): string {
+  return `s3://${env.stateBackend.bucket}/${env.stateBackend.key ?? defaultStateKey(env.name)}`;
+}
+
+/** Same account and region, and possibly the same Genesys organization (unless both pin different ones). */
+function sameSourceNamespace(a: EnvironmentConfig, b: EnvironmentConfig): boolean {
+  const orgsDiffer = a.genesys.organizationId !== undefined && b.genesys.organizationId !== undefined && a.genesys.organizationId !== b.genesys.organizationId;
+  return a.aws.accountId === b.aws.accountId && a.aws.region === b.aws.region && !orgsDiffer;
+}
+
+/** The collisions between environments; empty when there are none. */
+export function crossEnvironmentProblems(environments: readonly EnvironmentConfig[]): string[] {
+  const problems: string[] = [];
+  for (const [a, b] of pairs(environments)) {
+    if (stateObjectOf(a) === stateObjectOf(b)) {
+      problems.push(
+        `${both(a, b)} both keep their state in ${stateObjectOf(a)}: each apply would overwrite the other's state; ` +
+          `give one a different stateBackend.key (or bucket)`,
+      );
+    }
+    if (a.stateBackend.bucket === b.stateBackend.bucket) {
+      if (a.aws.accountId !== b.aws.accountId) {
+        problems.push(
+          `${both(a, b)} use state bucket ${a.stateBackend.bucket} from accounts ${a.aws.accountId} and ${b.aws.accountId}: ` +
+            `each account's bootstrap stack would create that bucket, and a bucket name exists once; use one bucket per account`,
+        );
+      }
+      if (a.stateBackend.region !== b.stateBackend.region) {
+        problems.push(
+          `${both(a, b)} declare state bucket ${a.stateBackend.bucket} in regions ${a.stateBackend.region} and ${b.stateBackend.region}: ` +
+            `a bucket lives in one region; use the same stateBackend.region`,
+        );
+      }
+    }
+    if (sameSourceNamespace(a, b)) {
+      const [sa, sb] = [a.integration.eventSourceSuffix, b.integration.eventSourceSuffix];
+      const where = `account ${a.aws.accountId}, region ${a.aws.region}`;
+      if (sa === sb) {
+        problems.push(
+          `${both(a, b)} both declare the partner bus aws.partner/genesys.com/cloud/<org>/${sa} in ${where}: ` +
+            `both stacks would own one bus and one Genesys event source; give one a different integration.eventSourceSuffix`,
+        );
+      } else if (sa.startsWith(sb) || sb.startsWith(sa)) {
+        const [short, long] = sa.length < sb.length ? [sa, sb] : [sb, sa];
+        problems.push(
+          `${both(a, b)} use event source suffixes "${short}" and "${long}" in ${where}: the partner-source lookup of ` +
+            `".../${short}" is by name prefix and would also match ".../${long}", and fails on two matches; ` +
+            `choose suffixes where neither starts with the other (or pin different genesys.organizationId values)`,
+        );
+      }
+    }
+  }
+  problems.push(...logsPolicyQuotaProblems(environments));
+  return problems;
+}
+
+/** More environments with log-group targets in one account and region than CloudWatch Logs has policies for. */
+function logsPolicyQuotaProblems(environments: readonly EnvironmentConfig[]): string[] {
+  const byPlace = new Map<string, EnvironmentConfig[]>();
+  for (const env of environments) {
+    if (!env.rules.some((r) => r.targets.some((t) => t.type === "cloudwatch-logs"))) continue;
+    const place = `account ${env.aws.accountId}, region ${env.aws.region}`;
+    byPlace.set(place, [...(byPlace.get(place) ?? []), env]);
+  }
+  return [...byPlace.entries()]
+    .filter(([, envs]) => envs.length > MAX_LOGS_RESOURCE_POLICIES_PER_REGION)
+    .map(
+      ([place, envs]) =>
+        `environments ${envs.map((e) => describeEnvironment(e.name)).join(", ")} each need a CloudWatch Logs resource policy in ${place}, ` +
+        `over the ${MAX_LOGS_RESOURCE_POLICIES_PER_REGION} an account has per region; move some to another account or region`,
+    );
+}
+
+/** Throws CrossEnvironmentError listing every collision. */
+export function checkAcrossEnvironments(environments: readonly EnvironmentConfig[]): void {
+  const problems = crossEnvironmentProblems(environments);
+  if (problems.length > 0) throw new CrossEnvironmentError(problems);
+}

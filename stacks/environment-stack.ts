@@ -9,6 +9,7 @@ import { EventArchive } from "../modules/archive";
 import { EncryptionKey } from "../modules/encryption-key";
 import { GenesysPartnerEventBus } from "../modules/event-bus";
 import { topicPattern } from "../modules/event-pattern";
+import { GenesysCanary } from "../modules/genesys/canary";
 import { GenesysEventBridgeIntegration } from "../modules/genesys/eventbridge-integration";
 import { GenesysServiceClient } from "../modules/genesys/service-client";
 import { GenesysEventRule } from "../modules/rule";
@@ -133,6 +134,9 @@ export class EnvironmentStack extends TerraformStack {
       emails: config.alarms.emails,
     });
 
+    // Smoke canary (optional): its own division, role and object; the role is granted to one service in that division only.
+    const canary = config.canary ? new GenesysCanary(this, "smoke-canary", { environment: env, trigger: config.canary.trigger, preventDestroy: protect }) : undefined;
+
     const services = config.services.map(
       (service) =>
         new GenesysServiceClient(this, `service-${service.name}`, {
@@ -142,6 +146,7 @@ export class EnvironmentStack extends TerraformStack {
           permissionPolicies: service.permissionPolicies,
           clients: service.clients,
           accessTokenValiditySeconds: service.accessTokenValiditySeconds,
+          additionalRoles: canary && config.canary?.service === service.name ? [canary.roleGrant] : [],
           keyArn: key.keyArn,
           preventDestroy: protect,
         }),
@@ -191,7 +196,11 @@ export class EnvironmentStack extends TerraformStack {
       Object.fromEntries(services.map((s, i) => [config.services[i].name, s.outputs()])),
       "Service OAuth clients by name: role id, client ids (a, b), secret ARN and name (never the secret)",
     );
-    output("canary", config.canary ?? null, "Rule and target the smoke tests' canary watches (null: no canary)");
+    // cdktf cannot synthesize a null output value: without a canary there is no `canary` output.
+    if (config.canary && canary) {
+      const route = { rule: config.canary.rule, target: config.canary.target, service: config.canary.service };
+      output("canary", { ...route, ...canary.outputs() }, "The smoke tests' canary: route, service, trigger, division, role and the object it changes");
+    }
   }
 }
 

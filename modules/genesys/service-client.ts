@@ -24,6 +24,11 @@ export interface GenesysServiceClientProps {
   /** 2 (default): clients "a" and "b" share the role so rotation can swap them. 1: a single client. */
   readonly clients?: 1 | 2;
   readonly accessTokenValiditySeconds?: number;
+  /**
+   * Further role grants of the clients, each in one named division (e.g. the smoke canary's role in the canary
+   * division). The service's own role stays in the home division.
+   */
+  readonly additionalRoles?: readonly { readonly roleId: string; readonly divisionId: string }[];
   /** The environment's KMS key for the secret. */
   readonly keyArn: string;
   readonly preventDestroy?: boolean;
@@ -79,7 +84,7 @@ export class GenesysServiceClient extends Construct {
         description: props.description,
         authorizedGrantType: "CLIENT-CREDENTIALS",
         accessTokenValiditySeconds: props.accessTokenValiditySeconds ?? 86400,
-        roles: [{ roleId: role.id }],
+        roles: [{ roleId: role.id }, ...(props.additionalRoles ?? []).map((r) => ({ roleId: r.roleId, divisionId: r.divisionId }))],
         state: "active",
         exposeClientSecret: false,
         lifecycle: protect,

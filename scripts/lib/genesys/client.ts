@@ -45,6 +45,10 @@ export type Organization = platformClient.Models.Organization;
 export type Integration = platformClient.Models.Integration;
 export type IntegrationConfiguration = platformClient.Models.IntegrationConfiguration;
 export type DomainOrganizationRole = platformClient.Models.DomainOrganizationRole;
+export type AvailableTopicEntityListing = platformClient.Models.AvailableTopicEntityListing;
+export type WrapupCode = platformClient.Models.WrapupCode;
+export type WrapupCodeRequest = platformClient.Models.WrapupCodeRequest;
+export type UserPresence = platformClient.Models.UserPresence;
 
 type SdkApiClient = InstanceType<typeof platformClient.ApiClientClass>;
 
@@ -539,6 +543,54 @@ export class GenesysClient {
         expect: anEntity(id),
       },
       () => this.authorizationApi.getAuthorizationRole(id, { userCount: false }),
+    );
+  }
+
+  // ---------------------------------------------- smoke tests (issue 11): topic pre-check and canary triggers
+  // Sent with the SDK's generic `callApi` (the same paths, auth and JSON handling as its generated methods).
+
+  /**
+   * `GET /api/v2/notifications/availabletopics?expand=transports` (NotificationsApi.getNotificationsAvailabletopics):
+   * every topic with the transports that carry it (`EventBridge`, `All`, ...). No permission.
+   */
+  getAvailableTopics(): Promise<AvailableTopicEntityListing> {
+    const path = "/api/v2/notifications/availabletopics";
+    return this.call(
+      { operation: "getNotificationsAvailabletopics", method: "GET", path, expect: (b) => anObject(b) ?? (Array.isArray((b as { entities?: unknown }).entities) ? undefined : "it has no entities list") },
+      () => this.sdk.callApi(path, "GET", {}, { expand: "transports" } as unknown as Record<string, object>, {}, {}, null, ["PureCloud OAuth"], ["application/json"], ["application/json"]),
+    );
+  }
+
+  /** `GET /api/v2/routing/wrapupcodes/{id}` (RoutingApi.getRoutingWrapupcode). Division-aware. */
+  getWrapupCode(id: string): Promise<WrapupCode> {
+    const path = `/api/v2/routing/wrapupcodes/${id}`;
+    return this.call({ operation: "getRoutingWrapupcode", method: "GET", path, permission: "routing:wrapupCode:view", expect: anEntity(id) }, () =>
+      this.sdk.callApi(path, "GET", {}, {}, {}, {}, null, ["PureCloud OAuth"], ["application/json"], ["application/json"]),
+    );
+  }
+
+  /** `PUT /api/v2/routing/wrapupcodes/{id}` (RoutingApi.putRoutingWrapupcode): replaces name, description, division. */
+  updateWrapupCode(id: string, body: WrapupCodeRequest): Promise<WrapupCode> {
+    const path = `/api/v2/routing/wrapupcodes/${id}`;
+    return this.call({ operation: "putRoutingWrapupcode", method: "PUT", path, permission: "routing:wrapupCode:edit", expect: anEntity(id) }, () =>
+      this.sdk.callApi(path, "PUT", {}, {}, {}, {}, body, ["PureCloud OAuth"], ["application/json"], ["application/json"]),
+    );
+  }
+
+  /** `GET /api/v2/users/{userId}/presences/purecloud` (PresenceApi.getUserPresencesPurecloud). */
+  getUserPresence(userId: string): Promise<UserPresence> {
+    const path = `/api/v2/users/${userId}/presences/purecloud`;
+    return this.call({ operation: "getUserPresencesPurecloud", method: "GET", path, permission: "presence:userPresence:view", expect: anObject }, () =>
+      this.sdk.callApi(path, "GET", {}, {}, {}, {}, null, ["PureCloud OAuth"], ["application/json"], ["application/json"]),
+    );
+  }
+
+  /** `PATCH /api/v2/users/{userId}/presences/purecloud` (PresenceApi.patchUserPresencesPurecloud). */
+  setUserPresence(userId: string, presenceDefinitionId: string): Promise<UserPresence> {
+    const path = `/api/v2/users/${userId}/presences/purecloud`;
+    const body = { presenceDefinition: { id: presenceDefinitionId } };
+    return this.call({ operation: "patchUserPresencesPurecloud", method: "PATCH", path, permission: "presence:userPresence:edit", expect: anObject }, () =>
+      this.sdk.callApi(path, "PATCH", {}, {}, {}, {}, body, ["PureCloud OAuth"], ["application/json"], ["application/json"]),
     );
   }
 

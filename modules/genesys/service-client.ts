@@ -8,6 +8,11 @@ export function secretPrefix(environment: string): string {
   return `genesys/${environment}/`;
 }
 
+/** The Genesys name of a service's OAuth client: `eventbridge-<env>-<service>-<a|b>`. */
+export function serviceClientName(environment: string, serviceName: string, suffix: string): string {
+  return `eventbridge-${environment}-${serviceName}-${suffix}`;
+}
+
 export interface PermissionPolicy {
   readonly domain: string;
   readonly entityName: string;
@@ -80,7 +85,7 @@ export class GenesysServiceClient extends Construct {
     const suffixes = clients === 2 ? ["a", "b"] : ["a"];
     this.clientIds = suffixes.map((suffix) => {
       const client = new OauthClient(this, `client-${suffix}`, {
-        name: `${baseName}-${suffix}`,
+        name: serviceClientName(props.environment, props.serviceName, suffix),
         description: props.description,
         authorizedGrantType: "CLIENT-CREDENTIALS",
         accessTokenValiditySeconds: props.accessTokenValiditySeconds ?? 86400,

@@ -3,6 +3,7 @@
  * services' OAuth clients and their roles.
  */
 import { GenesysEventBridgeIntegration, EVENTBRIDGE_INTEGRATION_TYPE } from "../../../modules/genesys/eventbridge-integration";
+import { serviceClientName } from "../../../modules/genesys/service-client";
 import type { DomainOrganizationRole, OAuthClient } from "../genesys/client";
 import { SMOKE_SERVICE, SmokeContext, SmokeSession } from "./context";
 import { CheckFailed, Problems, SmokeCase } from "./types";
@@ -80,7 +81,7 @@ export function tokenCases(context: SmokeContext, session: SmokeSession): SmokeC
       }
       const letter = clientLetter(service.client_ids.indexOf(credential.clientId));
       return {
-        reason: `token granted to client ${credential.clientId} (${name}-${letter}) from ${service.secret_name}`,
+        reason: `token granted to client ${credential.clientId} (${serviceClientName(context.environment.name, name, letter)}) from ${service.secret_name}`,
         data: { clientId: credential.clientId },
       };
     },
@@ -172,7 +173,7 @@ export function genesysCases(context: SmokeContext, session: SmokeSession): Smok
 
   for (const [name, service] of Object.entries(outputs.services)) {
     service.client_ids.forEach((clientId, index) => {
-      const label = `${name}-${clientLetter(index)}`;
+      const label = serviceClientName(environment.name, name, clientLetter(index));
       cases.push({
         id: `genesys.client.${name}.${clientLetter(index)}`,
         area: "genesys",

@@ -1,4 +1,5 @@
 import "./support/isolated-home";
+import { CANARY_WRAPUP_CODE_DESCRIPTION } from "../modules/genesys/canary";
 import { main } from "../scripts/smoke";
 import { FiredCanary, UserPresenceTrigger, WrapupCodeTrigger } from "../scripts/lib/smoke/canary-trigger";
 import type { SmokeReport, SmokeResult } from "../scripts/lib/smoke/types";
@@ -93,6 +94,13 @@ describe("smoke canary: least privilege and identity", () => {
     const { code, result } = await run(["--only", "canary", "--canary", "--timeout", "3"]);
     expect(result("canary.end-to-end").status).toBe("pass");
     expect(code).toBe(0);
+  });
+
+  it("a token left by a run that died before its restore is replaced by the description Terraform sets", async () => {
+    canaryCode().description = "smoke-canary-dev-mwsd5fx8-3f86f63f";
+    const { code } = await run(["--only", "canary", "--canary", "--timeout", "3"]);
+    expect(code).toBe(0);
+    expect(canaryCode().description).toBe(CANARY_WRAPUP_CODE_DESCRIPTION);
   });
 
   it("refuses to change a canary object outside the canary division, even with a widened grant, and changes nothing", async () => {

@@ -34,6 +34,9 @@ export const CANARY_TRIGGER_SPECS: Readonly<Record<CanaryTriggerConfig["type"], 
   },
 };
 
+/** The description Terraform gives the canary wrap-up code; the canary's restore falls back to it (see WrapupCodeTrigger). */
+export const CANARY_WRAPUP_CODE_DESCRIPTION = "Smoke-test canary: its description is changed and restored by scripts/smoke.ts --canary.";
+
 export interface GenesysCanaryProps {
   /** e.g. `dev`; names the division, the role and the canary object. */
   readonly environment: string;
@@ -105,7 +108,7 @@ export class GenesysCanary extends Construct {
       const code = new RoutingWrapupcode(this, "wrapup-code", {
         name,
         divisionId: division.id,
-        description: "Smoke-test canary: its description is changed and restored by scripts/smoke.ts --canary.",
+        description: CANARY_WRAPUP_CODE_DESCRIPTION,
         lifecycle: protect,
       });
       this.entityId = code.id;

@@ -37,7 +37,7 @@ import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand,
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { EnvironmentConfig, loadEnvironment } from "../../environments";
 import { matchesEventPattern } from "../../environments/event-pattern";
-import { CANARY_TRIGGER_SPECS } from "../../modules/genesys/canary";
+import { CANARY_TRIGGER_SPECS, CANARY_WRAPUP_CODE_DESCRIPTION } from "../../modules/genesys/canary";
 import { expectedPattern } from "../../scripts/lib/smoke/checks-aws";
 import type { StackOutputs } from "../../scripts/lib/aws/stack-outputs";
 import type { SmokeDeps } from "../../scripts/smoke";
@@ -165,7 +165,7 @@ export class SmokeWorld {
         server.smoke.wrapupCodes.set(canary.entity_id, {
           id: canary.entity_id,
           name: `eventbridge-${environment}-canary`,
-          description: "Smoke-test canary: its description is changed and restored by scripts/smoke.ts --canary.",
+          description: CANARY_WRAPUP_CODE_DESCRIPTION,
           division: { id: canary.division_id, name: `eventbridge-${environment}-canary` },
         });
       }

@@ -12,6 +12,7 @@
  * entity id), the action, and a time window; the token (the new description) only when the event carries values
  * (audit `propertyChanges[].newValues` are optional: docs/smoke-tests.md, "Evidence").
  */
+import { CANARY_WRAPUP_CODE_DESCRIPTION } from "../../../modules/genesys/canary";
 import type { GenesysClient } from "../genesys/client";
 import { CheckFailed } from "./types";
 
@@ -38,6 +39,9 @@ export interface CanaryTrigger {
   /** Whether an EventBridge event (parsed JSON) is the event of `fired`, received no later than `until`. */
   matches(event: unknown, fired: FiredCanary, until: number): boolean;
 }
+
+/** Every canary token starts with this (scripts/lib/smoke/canary.ts `defaultCanaryToken`). */
+export const CANARY_TOKEN_PREFIX = "smoke-canary-";
 
 /** Allowed clock difference between this machine and Genesys when checking the time window. */
 export const CLOCK_SKEW_MS = 2_000;
@@ -88,7 +92,11 @@ export class WrapupCodeTrigger implements CanaryTrigger {
         `wrap-up code ${this.codeId} is in division ${code.division?.id ?? "(none)"}, not the canary division ${this.divisionId}: the canary changes nothing outside its division (re-apply the stack)`,
       );
     }
-    this.original = { name: code.name, description: code.description };
+    // A token found here was left by a run that died before its restore, or by one running now: restore to the
+    // description Terraform sets, never to a token, so two runs at once or a crash leave no token behind.
+    const description = code.description?.startsWith(CANARY_TOKEN_PREFIX) ? CANARY_WRAPUP_CODE_DESCRIPTION : code.description;
+    // Recorded before the write: a write that timed out but was applied is still undone.
+    this.original = { name: code.name, description };
     await client.updateWrapupCode(this.codeId, { name: code.name, description: token, division: { id: this.divisionId } });
     return { topicName: `v2.audits.entitytype.WrapupCode.entityid.${this.codeId}`, firedAt: now, value: token };
   }
@@ -139,6 +147,7 @@ export class UserPresenceTrigger implements CanaryTrigger {
   async fire(client: GenesysClient, _token: string, now: number): Promise<FiredCanary> {
     const current = (await client.getUserPresence(this.userId)).presenceDefinition?.id;
     if (typeof current !== "string") throw new CheckFailed(`the presence of user ${this.userId} has no presenceDefinition.id`);
+    // Recorded before the write: a write that timed out but was applied is still undone.
     this.originalPresenceId = current;
     const next = current === this.presenceDefinitionIds[0] ? this.presenceDefinitionIds[1] : this.presenceDefinitionIds[0];
     await client.setUserPresence(this.userId, next);

@@ -18,7 +18,7 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cl
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CANARY_TRIGGER_TOPICS } from "../../../environments/schema";
 import { SmokeContext, SmokeSession, SMOKE_SERVICE } from "./context";
-import { CanaryTrigger, FiredCanary, UserPresenceTrigger, WrapupCodeTrigger } from "./canary-trigger";
+import { CANARY_TOKEN_PREFIX, CanaryTrigger, FiredCanary, UserPresenceTrigger, WrapupCodeTrigger } from "./canary-trigger";
 import { tokenCaseId, TOPICS_CASE_ID } from "./checks-genesys";
 import { CaseContext, CaseOutcome, CheckFailed, CheckSkipped, SmokeCase } from "./types";
 
@@ -60,7 +60,7 @@ interface CanaryRoute {
 }
 
 export function defaultCanaryToken(environment: string, now: number): string {
-  return `smoke-canary-${environment}-${now.toString(36)}-${randomBytes(4).toString("hex")}`;
+  return `${CANARY_TOKEN_PREFIX}${environment}-${now.toString(36)}-${randomBytes(4).toString("hex")}`;
 }
 
 /** The case ids the canary needs to have passed (the route its event travels). */
@@ -142,9 +142,8 @@ async function runCanary(context: SmokeContext, session: SmokeSession, clients: 
 
   let outcome: CaseOutcome | undefined;
   let failure: unknown;
-  let fired: FiredCanary | undefined;
   try {
-    fired = await trigger.fire(client, token, ctx.now());
+    const fired: FiredCanary = await trigger.fire(client, token, ctx.now());
     const arrival = await poll(watcher, clients, trigger, fired, pollUntil, options.pollIntervalMs ?? 2000, ctx);
     const observedAt = ctx.now();
     if (!arrival) {
@@ -162,7 +161,8 @@ async function runCanary(context: SmokeContext, session: SmokeSession, clients: 
   } catch (err) {
     failure = err;
   } finally {
-    const restoreError = fired ? await trigger.restore(client) : undefined;
+    // Also when `fire` failed: its write may have been applied (a timeout); restore is a no-op if nothing was read.
+    const restoreError = await trigger.restore(client);
     if (restoreError) {
       const before = failure instanceof Error ? `${failure.message}. ` : "";
       failure = new CheckFailed(`${before}RESTORE FAILED for ${trigger.describe()}: ${restoreError}`);

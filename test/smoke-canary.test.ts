@@ -1,6 +1,7 @@
 import "./support/isolated-home";
 import { CANARY_WRAPUP_CODE_DESCRIPTION } from "../modules/genesys/canary";
 import { main } from "../scripts/smoke";
+import { GenesysClient } from "../scripts/lib/genesys/client";
 import { FiredCanary, UserPresenceTrigger, WrapupCodeTrigger } from "../scripts/lib/smoke/canary-trigger";
 import type { SmokeReport, SmokeResult } from "../scripts/lib/smoke/types";
 import { SmokeWorld } from "./support/smoke-world";
@@ -152,6 +153,22 @@ describe("canary triggers: matching by identity, action and time window", () => 
 
   it("wrap-up code: the log filter selects by the concrete topic only", () => {
     expect(trigger.logFilterPattern(fired)).toBe(`{ $.detail.topicName = "${fired.topicName}" }`);
+  });
+
+  it("user presence: fire toggles the dedicated user's presence through the API, publishes it, and restore puts it back", async () => {
+    const userId = "05e50000-0000-4000-8000-000000000002";
+    world.genesys.smoke.presences.set(userId, "available-id");
+    const published: string[] = [];
+    world.genesys.smoke.onNotification((n) => void published.push(n.topicName));
+    const smokeA = world.outputs.services["smoke-tests"].client_ids[0];
+    const client = new GenesysClient({ region: "us-east-1", clientId: smokeA, clientSecret: world.genesys.secretOf(smokeA), gateway: world.genesys.gateway() });
+    const presence = new UserPresenceTrigger(userId, ["available-id", "away-id"]);
+    const firedPresence = await presence.fire(client, "unused", Date.now());
+    expect(firedPresence).toMatchObject({ topicName: `v2.users.${userId}.presence`, value: "away-id" });
+    expect(world.genesys.smoke.presences.get(userId)).toBe("away-id");
+    expect(await presence.restore(client)).toBeUndefined();
+    expect(world.genesys.smoke.presences.get(userId)).toBe("available-id");
+    expect(published).toEqual([`v2.users.${userId}.presence`, `v2.users.${userId}.presence`]);
   });
 
   it("user presence: matches the user's presence topic with the presence set, in the window", () => {

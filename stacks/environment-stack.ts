@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { S3Backend, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataGenesyscloudOrganizationsMe } from "../.gen/providers/genesyscloud/data-genesyscloud-organizations-me";
 import { GenesyscloudProvider } from "../.gen/providers/genesyscloud/provider";
@@ -196,11 +196,9 @@ export class EnvironmentStack extends TerraformStack {
       Object.fromEntries(services.map((s, i) => [config.services[i].name, s.outputs()])),
       "Service OAuth clients by name: role id, client ids (a, b), secret ARN and name (never the secret)",
     );
-    // cdktf cannot synthesize a null output value: without a canary there is no `canary` output.
-    if (config.canary && canary) {
-      const route = { rule: config.canary.rule, target: config.canary.target, service: config.canary.service };
-      output("canary", { ...route, ...canary.outputs() }, "The smoke tests' canary: route, service, trigger, division, role and the object it changes");
-    }
+    // A literal null makes cdktf fail ("Cannot convert undefined or null to object"); Token.nullValue() writes null.
+    const canaryRoute = config.canary && canary ? { rule: config.canary.rule, target: config.canary.target, service: config.canary.service, ...canary.outputs() } : undefined;
+    output("canary", canaryRoute ?? Token.nullValue(), "The smoke tests' canary: route, service, trigger, division, role and the object it changes (null: no canary)");
   }
 }
 

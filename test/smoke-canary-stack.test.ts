@@ -62,12 +62,12 @@ describe("smoke canary in the synthesized dev stack", () => {
 describe("an environment without canary", () => {
   const bare = synthWith("dev", (c) => ({ ...c, canary: undefined }));
 
-  it("synthesizes without division, canary role, wrap-up code, extra grant or canary output", () => {
+  it("synthesizes without division, canary role, wrap-up code, extra grant, and a null canary output", () => {
     expect(resources(bare, "genesyscloud_auth_division")).toEqual({});
     expect(resources(bare, "genesyscloud_routing_wrapupcode")).toEqual({});
     expect(Object.values(resources(bare, "genesyscloud_auth_role")).map((r) => r.name)).not.toContain("eventbridge-dev-canary");
     for (const client of Object.values(resources(bare, "genesyscloud_oauth_client"))) expect(client.roles).toHaveLength(1);
-    expect(bare.parsed.output).not.toHaveProperty("canary");
+    expect(bare.parsed.output.canary.value).toBeNull();
   });
 });
 

@@ -104,6 +104,13 @@ describe("smoke canary: least privilege and identity", () => {
     expect(canaryCode().description).toBe(CANARY_WRAPUP_CODE_DESCRIPTION);
   });
 
+  it("two canary runs at once both recognise their own event and leave the description Terraform sets", async () => {
+    const [a, b] = await Promise.all([run(["--only", "canary", "--canary", "--timeout", "3"]), run(["--only", "canary", "--canary", "--timeout", "3"])]);
+    expect([a.result("canary.end-to-end").status, b.result("canary.end-to-end").status]).toEqual(["pass", "pass"]);
+    expect(a.result("canary.end-to-end").data?.value).not.toBe(b.result("canary.end-to-end").data?.value);
+    expect(canaryCode().description).toBe(CANARY_WRAPUP_CODE_DESCRIPTION);
+  });
+
   it("refuses to change a canary object outside the canary division, even with a widened grant, and changes nothing", async () => {
     const smokeA = world.genesys.state.oauthClients.get(world.outputs.services["smoke-tests"].client_ids[0])!;
     smokeA.roleDivisions = smokeA.roleDivisions.map((g) => (g.roleId === world.outputs.canary!.role_id ? { ...g, divisionId: "*" } : g));

@@ -156,7 +156,7 @@ async function runCanary(context: SmokeContext, session: SmokeSession, clients: 
     const latencyMs = Math.max(0, (arrival.receivedAt ?? observedAt) - fired.firedAt);
     outcome = {
       reason: `event of ${trigger.describe()} arrived in ${arrival.where} after ${(latencyMs / 1000).toFixed(1)} s (seen after ${((observedAt - fired.firedAt) / 1000).toFixed(1)} s)`,
-      data: { topicName: fired.topicName, token, latencyMs, observedLatencyMs: observedAt - fired.firedAt, target: where },
+      data: { topicName: fired.topicName, value: fired.value, latencyMs, observedLatencyMs: observedAt - fired.firedAt, target: where },
     };
   } catch (err) {
     failure = err;

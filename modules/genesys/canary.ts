@@ -30,7 +30,9 @@ export const CANARY_TRIGGER_SPECS: Readonly<Record<CanaryTriggerConfig["type"], 
   },
   "user-presence": {
     topic: PRESENCE_TOPIC,
-    permissionPolicies: [{ domain: "presence", entityName: "userPresence", actionSet: ["view", "edit"] }],
+    // Setting another user's presence needs presence:userPresence:edit (PresenceApi docs: PUT /api/v2/users/presences/bulk
+    // "Requires ANY permissions: presence:userPresence:edit"); reading a presence needs none. Division scoping unverified.
+    permissionPolicies: [{ domain: "presence", entityName: "userPresence", actionSet: ["edit"] }],
   },
 };
 

@@ -580,7 +580,7 @@ export class GenesysClient {
   /** `GET /api/v2/users/{userId}/presences/purecloud` (PresenceApi.getUserPresencesPurecloud). */
   getUserPresence(userId: string): Promise<UserPresence> {
     const path = `/api/v2/users/${userId}/presences/purecloud`;
-    return this.call({ operation: "getUserPresencesPurecloud", method: "GET", path, permission: "presence:userPresence:view", expect: anObject }, () =>
+    return this.call({ operation: "getUserPresencesPurecloud", method: "GET", path, expect: anObject }, () =>
       this.sdk.callApi(path, "GET", {}, {}, {}, {}, null, ["PureCloud OAuth"], ["application/json"], ["application/json"]),
     );
   }

@@ -20,7 +20,8 @@ import { ENVIRONMENT_NAMES, EnvironmentConfig, loadEnvironment } from "../enviro
 import { DEFAULT_TIMEOUT_MS, GenesysClient, GenesysGateway, Redactor, RetryPolicy, safeErrorMessage } from "./lib/genesys/client";
 import { realSleep } from "./lib/retry";
 import { canaryCase } from "./lib/smoke/canary";
-import { awsCases, awsCredentialsCase } from "./lib/smoke/checks-aws";
+import { awsCases } from "./lib/smoke/checks-aws";
+import { awsCredentialsCase } from "./lib/smoke/preconditions";
 import { genesysCases, tokenCases } from "./lib/smoke/checks-genesys";
 import { SmokeContext, SmokeSession } from "./lib/smoke/context";
 import { CredentialReader } from "./lib/smoke/credentials";

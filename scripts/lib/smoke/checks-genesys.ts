@@ -6,6 +6,7 @@ import { GenesysEventBridgeIntegration, EVENTBRIDGE_INTEGRATION_TYPE } from "../
 import { serviceClientName } from "../../../modules/genesys/service-client";
 import type { DomainOrganizationRole, OAuthClient } from "../genesys/client";
 import { SMOKE_SERVICE, SmokeContext, SmokeSession } from "./context";
+import { AWS_CREDENTIALS_CASE_ID } from "./preconditions";
 import { CheckFailed, Problems, SmokeCase } from "./types";
 
 const GRANT = "CLIENT-CREDENTIALS";
@@ -40,7 +41,7 @@ export function tokenCases(context: SmokeContext, session: SmokeSession): SmokeC
     area: "genesys" as const,
     title: `${name}: the AWSCURRENT credential gets a token (client-credentials grant)`,
     // When its secret has already failed (no AWSCURRENT), this case is skipped rather than failing twice.
-    dependsOn: ["aws.credentials", `aws.secret.${name}`],
+    dependsOn: [AWS_CREDENTIALS_CASE_ID, `aws.secret.${name}`],
     run: async () => {
       const service = context.outputs.services[name];
       if (!service) session.service(); // throws the "no smoke-tests service" error

@@ -77,6 +77,7 @@ const EPILOG = `Checks (ids; --only takes id prefixes, with or without the area,
   genesys.client.<service>.<a|b>   OAuth client exists, active, CLIENT-CREDENTIALS, holds the service role
   genesys.role.<service>           role has every configured permission
   genesys.topics                   every eventFilter topic is available with the EventBridge transport
+  genesys.grant.canary             the canary role is granted to the smoke clients in the canary division only
   aws.event-source                 partner event source is ACTIVE
   aws.event-bus                    bus exists and is bound to the partner source
   aws.rule.<rule>                  rule exists, ENABLED, carries the synthesized event pattern

@@ -97,6 +97,18 @@ describe("smoke canary: least privilege and identity", () => {
     expect(code).toBe(0);
   });
 
+  it("a canary grant widened to all divisions fails genesys.grant.canary and blocks the canary", async () => {
+    const smokeB = world.genesys.state.oauthClients.get(world.outputs.services["smoke-tests"].client_ids[1])!;
+    smokeB.roleDivisions.push({ roleId: world.outputs.canary!.role_id!, divisionId: "*" });
+    const { code, result } = await run(["--only", "canary", "genesys.grant.canary", "--canary", "--timeout", "3"]);
+    expect(code).toBe(1);
+    expect(result("genesys.grant.canary").reason).toBe(
+      "eventbridge-dev-smoke-tests-b also holds the canary role in *: wider than the canary division (least privilege broken)",
+    );
+    expect(result("canary.end-to-end")).toMatchObject({ status: "skip", data: { blockedBy: "genesys.grant.canary" } });
+    expect(world.genesys.writeRequests()).toEqual([]);
+  });
+
   it("a token left by a run that died before its restore is replaced by the description Terraform sets", async () => {
     canaryCode().description = "smoke-canary-dev-mwsd5fx8-3f86f63f";
     const { code } = await run(["--only", "canary", "--canary", "--timeout", "3"]);

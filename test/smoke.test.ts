@@ -76,6 +76,7 @@ describe("smoke: healthy environment", () => {
       "aws.secret.smoke-tests",
       "aws.credentials",
       "genesys.topics",
+      "genesys.grant.canary",
       "canary.end-to-end",
     ]) {
       expect(ids).toContain(id);

@@ -19,7 +19,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk
 import { CANARY_TRIGGER_TOPICS } from "../../../environments/schema";
 import { SmokeContext, SmokeSession, SMOKE_SERVICE } from "./context";
 import { CANARY_TOKEN_PREFIX, CanaryTrigger, FiredCanary, UserPresenceTrigger, WrapupCodeTrigger } from "./canary-trigger";
-import { tokenCaseId, TOPICS_CASE_ID } from "./checks-genesys";
+import { CANARY_GRANT_CASE_ID, tokenCaseId, TOPICS_CASE_ID } from "./checks-genesys";
 import { CaseContext, CaseOutcome, CheckFailed, CheckSkipped, SmokeCase } from "./types";
 
 export const CANARY_CASE_ID = "canary.end-to-end";
@@ -66,7 +66,7 @@ export function defaultCanaryToken(environment: string, now: number): string {
 /** The case ids the canary needs to have passed (the route its event travels). */
 export function canaryDependencies(context: SmokeContext): string[] {
   const route = canaryRoute(context);
-  const deps = [tokenCaseId(SMOKE_SERVICE), "genesys.integration.state", "genesys.integration.config", TOPICS_CASE_ID, "aws.event-source", "aws.event-bus"];
+  const deps = [tokenCaseId(SMOKE_SERVICE), "genesys.integration.state", "genesys.integration.config", TOPICS_CASE_ID, CANARY_GRANT_CASE_ID, "aws.event-source", "aws.event-bus"];
   if (route) deps.push(`aws.rule.${route.rule}`, `aws.target.${route.rule}.${route.target}`);
   return deps;
 }

@@ -11,6 +11,9 @@ import { CheckFailed, Problems, SmokeCase } from "./types";
 
 const GRANT = "CLIENT-CREDENTIALS";
 
+/** Id of the check that the canary role is granted in the canary division only. */
+export const CANARY_GRANT_CASE_ID = "genesys.grant.canary";
+
 /** Id of the topic pre-check: every topic of the integration's eventFilter is carried by the EventBridge transport. */
 export const TOPICS_CASE_ID = "genesys.topics";
 /** Transports that carry a topic to EventBridge (AvailableTopic.transports). */
@@ -186,6 +189,31 @@ export function genesysCases(context: SmokeContext, session: SmokeSession): Smok
           return { reason: `${client.name} (${clientId}) active, ${GRANT}, holds its role` };
         },
       });
+    });
+  }
+
+  const canary = outputs.canary;
+  const canaryService = canary?.service ? outputs.services[canary.service] : undefined;
+  if (canary?.role_id && canary.division_id && canaryService) {
+    const { role_id: roleId, division_id: divisionId } = canary;
+    cases.push({
+      id: CANARY_GRANT_CASE_ID,
+      area: "genesys",
+      title: `the canary role is granted to the ${canary.service} clients in the canary division only`,
+      dependsOn,
+      run: async () => {
+        const problems = new Problems();
+        for (const [index, clientId] of canaryService.client_ids.entries()) {
+          const client = await (await session.client()).getOAuthClient(clientId);
+          const label = serviceClientName(environment.name, canary.service as string, clientLetter(index));
+          const divisions = (client.roleDivisions ?? []).filter((g) => g.roleId === roleId).map((g) => g.divisionId ?? "(home)");
+          if (!divisions.includes(divisionId)) problems.add(`${label} does not hold the canary role in the canary division ${divisionId}: the canary cannot change its object`);
+          const wider = divisions.filter((d) => d !== divisionId);
+          if (wider.length) problems.add(`${label} also holds the canary role in ${wider.join(", ")}: wider than the canary division (least privilege broken)`);
+        }
+        problems.throwIfAny();
+        return { reason: `role ${roleId} held by ${canaryService.client_ids.length} client(s) in division ${divisionId} only` };
+      },
     });
   }
 

@@ -149,7 +149,7 @@ async function runCanary(context: SmokeContext, session: SmokeSession, clients: 
     if (!arrival) {
       throw new CheckFailed(
         `the event of ${trigger.describe()} (topic ${fired.topicName}) did not reach ${where} within ${((observedAt - fired.firedAt) / 1000).toFixed(1)} s ` +
-          "(--timeout; audits can lag minutes): the route checks passed, so look at Genesys (audit delay, integration errors) and the target's dead-letter queue; see docs/smoke-tests.md",
+          "(--timeout; audits can lag minutes): when the route checks pass, look at Genesys (audit delay, integration errors) and the target's dead-letter queue; see docs/smoke-tests.md",
         { topicName: fired.topicName, waitedMs: observedAt - fired.firedAt },
       );
     }

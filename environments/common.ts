@@ -66,7 +66,8 @@ export function exampleRules(accountId: string, region: string): Rules {
 /**
  * OAuth clients for the scripts, each with a least-privilege role:
  * - `rotation` regenerates secrets (oauth:client:view/edit);
- * - `smoke-tests` reads the integration, clients and roles, and edits its own client's description for the canary.
+ * - `smoke-tests` reads the integration, clients, roles and topics; it writes nothing with this role (the canary's
+ *   one write needs the canary role, granted in the canary division only: modules/genesys/canary.ts).
  */
 export const SERVICES: Services = [
   {
@@ -79,10 +80,11 @@ export const SERVICES: Services = [
     description: "Post-deploy smoke tests and canary (scripts/smoke.ts)",
     permissionPolicies: [
       { domain: "integrations", entityName: "integration", actionSet: ["view"] },
-      { domain: "oauth", entityName: "client", actionSet: ["view", "edit"] },
+      { domain: "oauth", entityName: "client", actionSet: ["view"] },
       { domain: "authorization", entityName: "role", actionSet: ["view"] },
     ],
   },
 ];
 
-export const CANARY = { rule: "audit-log", target: "audit" };
+/** The smoke tests' canary: edits a wrap-up code of its own division; its audit event must reach audit-log/audit. */
+export const CANARY = { rule: "audit-log", target: "audit", service: "smoke-tests", trigger: { type: "wrapup-code" } } as const;

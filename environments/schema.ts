@@ -145,6 +145,40 @@ export const serviceSchema = z
   })
   .strict();
 
+// ------------------------------------------------------------------------------ smoke canary (owned by smoke)
+const genesysId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be a Genesys id (a UUID)");
+
+/** The topic each canary trigger's event travels on (modules/genesys/canary.ts CANARY_TRIGGER_SPECS). */
+export const CANARY_TRIGGER_TOPICS = {
+  "wrapup-code": "v2.audits.entitytype.{id}.entityid.{id}",
+  "user-presence": "v2.users.{id}.presence",
+} as const;
+
+export const canarySchema = z
+  .object({
+    /** Rule and target (cloudwatch-logs or sqs) where the canary's event must arrive. */
+    rule: resourceName,
+    target: resourceName,
+    /** The service whose OAuth clients get the canary role, granted in the canary division only. */
+    service: resourceName.default("smoke-tests"),
+    trigger: z
+      .discriminatedUnion("type", [
+        /** The stack creates a wrap-up code in the canary division; the canary edits its description (audited). */
+        z.object({ type: z.literal("wrapup-code") }).strict(),
+        /** A dedicated licensed user (moved into the canary division by hand), toggled between two presences. */
+        z
+          .object({
+            type: z.literal("user-presence"),
+            userId: genesysId,
+            presenceDefinitionIds: z.tuple([genesysId, genesysId]),
+          })
+          .strict(),
+      ])
+      .default({ type: "wrapup-code" }),
+  })
+  .strict();
+// ------------------------------------------------------------------------------------------ end smoke canary
+
 const tagKey = z.string().regex(/^[\w.:/=+@ -]{1,128}$/, "must be a valid AWS tag key");
 
 export const environmentSchema = z
@@ -196,14 +230,11 @@ export const environmentSchema = z
       })
       .strict(),
     services: z.array(serviceSchema).default([]),
-    /** The route the smoke tests' canary watches: an audit event must reach this rule's target. */
-    canary: z
-      .object({
-        rule: resourceName,
-        target: resourceName,
-      })
-      .strict()
-      .optional(),
+    /**
+     * The smoke tests' end-to-end canary (optional): what it changes in Genesys (`trigger`, in a dedicated
+     * division), the service whose clients get the canary role there, and the route its event must reach.
+     */
+    canary: canarySchema.optional(),
     stateBackend: z
       .object({
         bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name"),
@@ -278,6 +309,13 @@ export const environmentSchema = z
         } else if (target.type !== "cloudwatch-logs" && target.type !== "sqs") {
           ctx.addIssue({ code: "custom", path: ["canary", "target"], params: { value: env.canary.target }, message: `is a ${target.type} target; the canary can watch only cloudwatch-logs or sqs targets` });
         }
+        const topic = CANARY_TRIGGER_TOPICS[env.canary.trigger.type];
+        if (!topicFilters.has(topic) || (rule.topics && !rule.topics.includes(topic))) {
+          ctx.addIssue({ code: "custom", path: ["canary", "trigger", "type"], params: { value: env.canary.trigger.type }, message: `publishes on ${topic}, which must be in integration.topicFilters and in the topics of rule "${rule.name}"` });
+        }
+      }
+      if (!env.services.some((s) => s.name === env.canary?.service)) {
+        ctx.addIssue({ code: "custom", path: ["canary", "service"], params: { value: env.canary.service }, message: `is not a service of this environment (services: ${env.services.map((s) => s.name).join(", ") || "none"})` });
       }
     }
   });

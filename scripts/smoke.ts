@@ -6,8 +6,8 @@
  *
  * Logs in to Genesys Cloud as the `smoke-tests` service client (credential: AWSCURRENT of its secret), checks
  * the integration, OAuth clients and roles, then the AWS side (partner source, bus, rules, targets, DLQs,
- * archive, secrets), and with --canary provokes one audit event and waits for it at the canary target.
- * Read-only, except the canary's description change of the smoke client, which is always restored.
+ * archive, secrets), and with --canary provokes one event in the canary division and waits for it at the canary
+ * target. Read-only, except the canary's one change to its own object, which is always restored.
  * The checks live in scripts/lib/smoke/; this file is argument parsing, wiring and I/O. See docs/smoke-tests.md.
  */
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
@@ -21,6 +21,7 @@ import { DEFAULT_TIMEOUT_MS, GenesysClient, GenesysGateway, Redactor, RetryPolic
 import { realSleep } from "./lib/retry";
 import { canaryCase } from "./lib/smoke/canary";
 import { awsCases } from "./lib/smoke/checks-aws";
+import { awsCredentialsCase } from "./lib/smoke/preconditions";
 import { genesysCases, tokenCases } from "./lib/smoke/checks-genesys";
 import { SmokeContext, SmokeSession } from "./lib/smoke/context";
 import { CredentialReader } from "./lib/smoke/credentials";
@@ -69,11 +70,14 @@ export interface SmokeDeps {
 }
 
 const EPILOG = `Checks (ids; --only takes id prefixes, with or without the area, e.g. "token", "aws.dlq", "genesys.role"):
-  genesys.token.<service>          the service's AWSCURRENT credential gets a token
+  aws.credentials                  (precondition) the AWS SDK finds credentials; without them the rest is blocked
+  genesys.token.<service>          the service's AWSCURRENT credential gets a token for one of its clients (tokens/me)
   genesys.integration.state        integration exists, amazon-eventbridge-source, ENABLED, reported ACTIVE
   genesys.integration.config       config properties = the environment (suffix, account, region, topic list)
   genesys.client.<service>.<a|b>   OAuth client exists, active, CLIENT-CREDENTIALS, holds the service role
   genesys.role.<service>           role has every configured permission
+  genesys.topics                   every eventFilter topic is available with the EventBridge transport
+  genesys.grant.canary             the canary role is granted to the smoke clients in the canary division only
   aws.event-source                 partner event source is ACTIVE
   aws.event-bus                    bus exists and is bound to the partner source
   aws.rule.<rule>                  rule exists, ENABLED, carries the synthesized event pattern
@@ -81,7 +85,8 @@ const EPILOG = `Checks (ids; --only takes id prefixes, with or without the area,
   aws.dlq.<rule>.<target>          dead-letter queue is empty
   aws.archive                      archive exists, ENABLED, archives the bus
   aws.secret.<service>             service secret has an AWSCURRENT version
-  canary.end-to-end                (--canary) an audit event reaches the canary target; latency reported
+  canary.end-to-end                (--canary) an event provoked in the canary division reaches the canary
+                                   target; blocked at once when a route check failed; latency reported
 
 Exit codes:
   0  no check failed (skips are fine)
@@ -89,8 +94,8 @@ Exit codes:
   2  bad arguments, unknown environment, missing/invalid stack outputs, or --only matched no check
   3  internal error
 
-Read-only, except --canary: it sets the smoke-tests OAuth client's description to a unique token and always
-restores it; on an SQS canary target it deletes only the canary's own message.`;
+Read-only, except --canary: it changes the canary's own object in the canary division (default: the description
+of the canary wrap-up code) and always restores it; on an SQS canary target it deletes only the canary's message.`;
 
 interface Args {
   env: string;
@@ -121,7 +126,7 @@ function parseArgs(rawArgv: readonly string[], stdout: (t: string) => void, stde
   const parser = yargs([...argv])
     .usage("$0 --env <dev|staging|prod> [--canary] [--junit FILE] [--json FILE|-] [--timeout SECONDS] [--outputs FILE] [--only PREFIX ...]")
     .option("env", { type: "string", choices: [...ENVIRONMENT_NAMES], demandOption: true, describe: "environment to test" })
-    .option("canary", { type: "boolean", default: false, describe: "also run the end-to-end canary (one reversible Genesys change)" })
+    .option("canary", { type: "boolean", default: false, describe: "also run the end-to-end canary (one reversible change in the canary division)" })
     .option("junit", { type: "string", describe: "write JUnit XML to FILE (testsuite per area, testcase per check)" })
     .option("json", { type: "string", describe: "write the JSON report to FILE, or to stdout with '-' (the table then goes to stderr)" })
     .option("timeout", { type: "number", default: DEFAULT_TIMEOUT_SECONDS, describe: "bound of the whole run in seconds; the canary waits until then" })
@@ -202,7 +207,8 @@ export async function main(argv: readonly string[], deps: SmokeDeps = {}): Promi
     };
     const session = new SmokeSession(context);
     const all = [
-      // AWS first: the token cases read the secrets that aws.secret.* check.
+      // The precondition first, then AWS: the token cases read the secrets that aws.secret.* check.
+      awsCredentialsCase(aws),
       ...awsCases(context, aws),
       ...tokenCases(context, session),
       ...genesysCases(context, session),
@@ -212,7 +218,10 @@ export async function main(argv: readonly string[], deps: SmokeDeps = {}): Promi
         makeToken: deps.canaryToken,
       }),
     ];
-    const cases = all.filter((c) => matchesOnly(c.id, args.only));
+    const chosen = all.filter((c) => matchesOnly(c.id, args.only));
+    // Preconditions run whenever a chosen case needs them, so a missing credential is reported once.
+    const needed = new Set(chosen.flatMap((c) => c.dependsOn ?? []));
+    const cases = chosen.length === 0 ? [] : all.filter((c) => chosen.includes(c) || (c.precondition && needed.has(c.id)));
     if (cases.length === 0) {
       stderr(`smoke: --only ${args.only.join(" ")} matches no check. Checks: ${all.map((c) => c.id).join(", ")}\n`);
       return EXIT_BAD_INPUT;

@@ -9,6 +9,7 @@ import { EventArchive } from "../modules/archive";
 import { EncryptionKey } from "../modules/encryption-key";
 import { GenesysPartnerEventBus } from "../modules/event-bus";
 import { topicPattern } from "../modules/event-pattern";
+import { GenesysCanary } from "../modules/genesys/canary";
 import { GenesysEventBridgeIntegration } from "../modules/genesys/eventbridge-integration";
 import { GenesysServiceClient } from "../modules/genesys/service-client";
 import { GenesysEventRule } from "../modules/rule";
@@ -137,6 +138,9 @@ export class EnvironmentStack extends TerraformStack {
       emails: config.alarms.emails,
     });
 
+    // Smoke canary (optional): its own division, role and object; the role is granted to one service in that division only.
+    const canary = config.canary ? new GenesysCanary(this, "smoke-canary", { environment: env, trigger: config.canary.trigger, preventDestroy: protect }) : undefined;
+
     const services = config.services.map(
       (service) =>
         new GenesysServiceClient(this, `service-${service.name}`, {
@@ -146,6 +150,7 @@ export class EnvironmentStack extends TerraformStack {
           permissionPolicies: service.permissionPolicies,
           clients: service.clients,
           accessTokenValiditySeconds: service.accessTokenValiditySeconds,
+          additionalRoles: canary && config.canary?.service === service.name ? [canary.roleGrant] : [],
           keyArn: key.keyArn,
           preventDestroy: protect,
         }),
@@ -196,7 +201,8 @@ export class EnvironmentStack extends TerraformStack {
       "Service OAuth clients by name: role id, client ids (a, b), secret ARN and name (never the secret)",
     );
     // A literal null makes cdktf fail ("Cannot convert undefined or null to object"); Token.nullValue() writes null.
-    output("canary", config.canary ?? Token.nullValue(), "Rule and target the smoke tests' canary watches (null: no canary)");
+    const canaryRoute = config.canary && canary ? { rule: config.canary.rule, target: config.canary.target, service: config.canary.service, ...canary.outputs() } : undefined;
+    output("canary", canaryRoute ?? Token.nullValue(), "The smoke tests' canary: route, service, trigger, division, role and the object it changes (null: no canary)");
   }
 }
 

@@ -89,7 +89,14 @@ describe.each(ENVIRONMENT_NAMES)("%s: genesyscloud blocks conform to the committ
   const genesysData = Object.entries(parsed.data ?? {}).filter(([type]) => type.startsWith("genesyscloud_"));
 
   it("declares genesyscloud resources", () => {
-    expect(genesysResources.map(([type]) => type).sort()).toEqual(["genesyscloud_auth_role", "genesyscloud_integration", "genesyscloud_oauth_client"]);
+    expect(genesysResources.map(([type]) => type).sort()).toEqual([
+      // auth_division and routing_wrapupcode: the smoke canary's division and object (modules/genesys/canary.ts).
+      "genesyscloud_auth_division",
+      "genesyscloud_auth_role",
+      "genesyscloud_integration",
+      "genesyscloud_oauth_client",
+      "genesyscloud_routing_wrapupcode",
+    ]);
   });
 
   it("uses only known attributes with the right types, and sets every required one", () => {

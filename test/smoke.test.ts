@@ -43,8 +43,8 @@ function client(id: string) {
 
 describe("smoke: healthy environment", () => {
   it("passes every check, runs the canary end to end, and writes nothing but the canary's change and restore", async () => {
-    const smoke = world.outputs.services["smoke-tests"];
-    const originalDescription = client(smoke.client_ids[0]).description;
+    const canaryCode = world.genesys.smoke.wrapupCodes.get(world.outputs.canary!.entity_id!)!;
+    const originalDescription = canaryCode.description;
 
     const { code, report, stdout, stderr, junit, elapsedMs } = await run(["--canary", "--timeout", "20"]);
     process.stdout.write(`\nsmoke run against the local fake Genesys server and faked AWS (with canary): ${elapsedMs} ms\n${stdout}\n`);
@@ -74,6 +74,9 @@ describe("smoke: healthy environment", () => {
       "aws.archive",
       "aws.secret.rotation",
       "aws.secret.smoke-tests",
+      "aws.credentials",
+      "genesys.topics",
+      "genesys.grant.canary",
       "canary.end-to-end",
     ]) {
       expect(ids).toContain(id);
@@ -84,16 +87,16 @@ describe("smoke: healthy environment", () => {
     expect(canary?.reason).toMatch(/arrived in log group \/aws\/events\/genesys\/genesys-dev-audit-log-audit .* after \d+\.\d s/);
     expect(typeof canary?.data?.latencyMs).toBe("number");
     expect(world.delivered.length).toBeGreaterThanOrEqual(1); // the restore is audited too, maybe after the run
-    expect(world.delivered[0]).toMatchObject({
+    expect(world.delivered.find((d) => d.target === "audit")?.event).toMatchObject({
       "detail-type": "v2.audits.entitytype.{id}.entityid.{id}",
       source: world.outputs.partner_event_source_name,
-      detail: { topicName: `v2.audits.entitytype.OAuthClient.entityid.${smoke.client_ids[0]}`, eventBody: { entityType: "OAuthClient", action: "Update" } },
+      detail: { topicName: `v2.audits.entitytype.WrapupCode.entityid.${canaryCode.id}`, eventBody: { entityType: "WrapupCode", action: "Update" } },
     });
-    expect(client(smoke.client_ids[0]).description).toBe(originalDescription);
+    expect(canaryCode.description).toBe(originalDescription);
 
-    // Genesys: no write but the canary's description change and its restore.
+    // Genesys: no write but the canary's change of its own wrap-up code and the restore; no OAuth client touched.
     const writes = world.genesys.writeRequests().map((r) => `${r.method} ${r.path}`);
-    expect(writes).toEqual([`PUT /api/v2/oauth/clients/${smoke.client_ids[0]}`, `PUT /api/v2/oauth/clients/${smoke.client_ids[0]}`]);
+    expect(writes).toEqual([`PUT /api/v2/routing/wrapupcodes/${canaryCode.id}`, `PUT /api/v2/routing/wrapupcodes/${canaryCode.id}`]);
     // AWS: reads only.
     const readOnly = new Set([
       "DescribeEventSourceCommand",
@@ -131,7 +134,7 @@ describe("smoke: healthy environment", () => {
   it("--only token runs just the token grants (as the rotation workflow does) and touches nothing else", async () => {
     const { code, report } = await run(["--only", "token"]);
     expect(code).toBe(0);
-    expect(report.results.map((r) => r.id)).toEqual(["genesys.token.smoke-tests", "genesys.token.rotation"]);
+    expect(report.results.map((r) => r.id)).toEqual(["genesys.token.smoke-tests", "genesys.token.rotation", "aws.credentials"]);
     const paths = new Set(world.genesys.requests.map((r) => r.path));
     expect([...paths].sort()).toEqual(["/api/v2/tokens/me", "/oauth/token"]);
     expect(world.genesys.writeRequests()).toEqual([]);
@@ -147,8 +150,7 @@ describe("smoke: healthy environment", () => {
   });
 
   it("a smoke-tests secret without AWSCURRENT fails its secret check and skips what needs the login", async () => {
-    const s = world.aws.secrets.get(world.outputs.services["smoke-tests"].secret_arn)!;
-    s.stages = Object.fromEntries(Object.keys(s.stages).map((v) => [v, ["AWSPREVIOUS"]]));
+    await world.dropCurrent("smoke-tests");
     const { code, report } = await run(["--canary"]);
     expect(code).toBe(1);
     expect(failures(report).map((r) => r.id)).toEqual(["aws.secret.smoke-tests"]);
@@ -184,7 +186,7 @@ describe("smoke: each check fails on exactly its condition", () => {
     if (!r) throw new Error(`no rule ${name}`);
     return r;
   };
-  const cases: { name: string; id: string; reason: RegExp; breakIt: () => void }[] = [
+  const cases: { name: string; id: string; reason: RegExp; breakIt: () => void | Promise<void> }[] = [
     {
       name: "integration disabled",
       id: "genesys.integration.state",
@@ -274,15 +276,12 @@ describe("smoke: each check fails on exactly its condition", () => {
       name: "secret without AWSCURRENT",
       id: "aws.secret.rotation",
       reason: /has no AWSCURRENT version/,
-      breakIt: () => {
-        const s = world.aws.secrets.get(world.outputs.services.rotation.secret_arn)!;
-        s.stages = Object.fromEntries(Object.keys(s.stages).map((v) => [v, ["AWSPREVIOUS"]]));
-      },
+      breakIt: () => world.dropCurrent("rotation"),
     },
   ];
 
   it.each(cases)("$name -> only $id fails", async ({ id, reason, breakIt }) => {
-    breakIt();
+    await breakIt();
     const { code, report, stdout, junit } = await run();
     expect(code).toBe(1);
     expect(failures(report).map((r) => r.id)).toEqual([id]);
@@ -297,16 +296,16 @@ describe("smoke: each check fails on exactly its condition", () => {
     expect(world.genesys.writeRequests()).toEqual([]);
   });
 
-  it("canary never arrives -> only the canary fails, within its --timeout, and the description is restored", async () => {
-    world.deliver = false;
-    const smokeClient = client(world.outputs.services["smoke-tests"].client_ids[0]);
-    const before = smokeClient.description;
+  it("canary never arrives (route healthy, Genesys late) -> only the canary fails, within its --timeout, and the change is restored", async () => {
+    world.deliveryDelayMs = 60_000;
+    const code0 = world.genesys.smoke.wrapupCodes.get(world.outputs.canary!.entity_id!)!;
+    const before = code0.description;
     const { code, report, elapsedMs, junit } = await run(["--canary", "--timeout", "2"]);
     expect(code).toBe(1);
     expect(failures(report).map((r) => r.id)).toEqual(["canary.end-to-end"]);
-    expect(failures(report)[0].reason).toMatch(/^canary event smoke-canary-dev-\S+ did not reach log group \/aws\/events\/genesys\/genesys-dev-audit-log-audit within \d\.\d s/);
+    expect(failures(report)[0].reason).toMatch(/^the event of wrap-up code \S+ \(division \S+\) \(topic v2\.audits\.entitytype\.WrapupCode\.entityid\.\S+\) did not reach log group \/aws\/events\/genesys\/genesys-dev-audit-log-audit within \d\.\d s/);
     expect(elapsedMs).toBeLessThan(3000);
-    expect(smokeClient.description).toBe(before);
+    expect(code0.description).toBe(before);
     expect(world.genesys.writeRequests().map((r) => r.method)).toEqual(["PUT", "PUT"]);
     const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(junit) as { testsuites: { failures: string } };
     expect(Number(xml.testsuites.failures)).toBe(1);
@@ -345,7 +344,7 @@ describe("smoke: skips, timeouts and usage", () => {
     expect(await main(["--env", "qa"], world.deps())).toBe(2);
     const piped = world.deps();
     expect(await main(["--env", "dev", "--outputs", world.outputsFile, "--only", "aws.archive", "--json", "-"], piped)).toBe(0);
-    expect((JSON.parse(piped.out.join("")) as SmokeReport).results.map((r) => r.id)).toEqual(["aws.archive"]);
+    expect((JSON.parse(piped.out.join("")) as SmokeReport).results.map((r) => r.id)).toEqual(["aws.credentials", "aws.archive"]);
     expect(piped.err.join("")).toMatch(/^PASS\s+aws\.archive/m);
     const help = world.deps();
     expect(await main(["--help"], help)).toBe(0);

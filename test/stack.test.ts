@@ -163,7 +163,8 @@ describe.each(ENVIRONMENT_NAMES)("%s stack", (env) => {
   });
 
   it("creates per service a least-privilege role, a/b client-credentials clients and an empty KMS-encrypted secret", () => {
-    const roles = Object.values(resources(s, "genesyscloud_auth_role"));
+    // The smoke canary's own role (test/smoke-canary.test.ts) is not a service role.
+    const roles = Object.values(resources(s, "genesyscloud_auth_role")).filter((r) => r.name !== `eventbridge-${env}-canary`);
     const clients = Object.values(resources(s, "genesyscloud_oauth_client"));
     const secrets = Object.values(resources(s, "aws_secretsmanager_secret"));
     expect(roles).toHaveLength(config.services.length);
@@ -181,8 +182,9 @@ describe.each(ENVIRONMENT_NAMES)("%s stack", (env) => {
         expect(client).toMatchObject({
           authorized_grant_type: "CLIENT-CREDENTIALS",
           expose_client_secret: false,
-          roles: [{ role_id: `\${genesyscloud_auth_role.${roleId}.id}` }],
         });
+        expect((client?.roles as Block[])[0]).toEqual({ role_id: `\${genesyscloud_auth_role.${roleId}.id}` });
+        expect(client?.roles).toHaveLength(config.canary?.service === service.name ? 2 : 1);
         expect(client).not.toHaveProperty("client_secret");
       }
       const secret = secrets.find((x) => x.name === `genesys/${env}/${service.name}`);
@@ -262,6 +264,7 @@ describe("variants", () => {
     const s = synthWith("dev", (c) => ({
       ...c,
       services: [{ ...c.services![0], clients: 1 }],
+      canary: undefined,
       rules: c.rules.map((r) =>
         r.name === "conversations" ? { ...r, targets: r.targets.map((t) => ({ ...t, retry: { maximumRetryAttempts: 3 } })) } : r,
       ),

@@ -8,6 +8,11 @@ export function secretPrefix(environment: string): string {
   return `genesys/${environment}/`;
 }
 
+/** The Genesys name of a service's OAuth client: `eventbridge-<env>-<service>-<a|b>`. */
+export function serviceClientName(environment: string, serviceName: string, suffix: string): string {
+  return `eventbridge-${environment}-${serviceName}-${suffix}`;
+}
+
 export interface PermissionPolicy {
   readonly domain: string;
   readonly entityName: string;
@@ -24,6 +29,11 @@ export interface GenesysServiceClientProps {
   /** 2 (default): clients "a" and "b" share the role so rotation can swap them. 1: a single client. */
   readonly clients?: 1 | 2;
   readonly accessTokenValiditySeconds?: number;
+  /**
+   * Further role grants of the clients, each in one named division (e.g. the smoke canary's role in the canary
+   * division). The service's own role stays in the home division.
+   */
+  readonly additionalRoles?: readonly { readonly roleId: string; readonly divisionId: string }[];
   /** The environment's KMS key for the secret. */
   readonly keyArn: string;
   readonly preventDestroy?: boolean;
@@ -75,11 +85,11 @@ export class GenesysServiceClient extends Construct {
     const suffixes = clients === 2 ? ["a", "b"] : ["a"];
     this.clientIds = suffixes.map((suffix) => {
       const client = new OauthClient(this, `client-${suffix}`, {
-        name: `${baseName}-${suffix}`,
+        name: serviceClientName(props.environment, props.serviceName, suffix),
         description: props.description,
         authorizedGrantType: "CLIENT-CREDENTIALS",
         accessTokenValiditySeconds: props.accessTokenValiditySeconds ?? 86400,
-        roles: [{ roleId: role.id }],
+        roles: [{ roleId: role.id }, ...(props.additionalRoles ?? []).map((r) => ({ roleId: r.roleId, divisionId: r.divisionId }))],
         state: "active",
         exposeClientSecret: false,
         lifecycle: protect,

@@ -470,7 +470,9 @@ export class FakeGenesysServer {
   /** Every request received, in order. */
   readonly requests: RecordedRequest[] = [];
 
-  private readonly routes: FakeRoute[] = [...ROUTES];
+  private readonly routes: FakeRoute[] = [...ROUTES, ...SMOKE_ROUTES];
+  /** Smoke canary and topic state (see the "smoke canary" block at the end of this file). */
+  readonly smoke = new FakeSmokeState();
   private faults: ActiveFault[] = [];
   private server: Server | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -847,3 +849,146 @@ function describeFault(fault: FakeFault): string {
   const parts = [fault.delayMs ? `delay ${fault.delayMs}ms` : "", fault.status !== undefined ? `status ${fault.status}` : ""];
   return parts.filter(Boolean).join(", ") || "pass-through";
 }
+
+// ------------------------------------------------------------------------ smoke canary and topics (smoke helper)
+// The parts of the API the smoke tests' topic pre-check and canary triggers use (issue 11). Documented shapes:
+// `GET /api/v2/notifications/availabletopics?expand=transports` (AvailableTopicEntityListing), wrap-up codes
+// (`WrapupCode`, division-aware), user presence (`UserPresence`). A change publishes the notification Genesys
+// would (`FakeSmokeState.onNotification`): an audit on `v2.audits.entitytype.WrapupCode.entityid.<id>`, a
+// presence on `v2.users.<id>.presence`.
+
+/** A wrap-up code (SDK model `WrapupCode`). */
+export interface FakeWrapupCode {
+  id: string;
+  name: string;
+  description?: string;
+  division: { id: string; name?: string };
+}
+
+/** An entry of the available-topics listing. */
+export interface FakeAvailableTopic {
+  id: string;
+  transports: string[];
+}
+
+/** A notification as published on a topic (wrap it in the EventBridge envelope to deliver it). */
+export interface FakeNotification {
+  topicName: string;
+  eventBody: Record<string, unknown>;
+}
+
+export class FakeSmokeState {
+  readonly wrapupCodes = new Map<string, FakeWrapupCode>();
+  /** userId -> current presence definition id. */
+  readonly presences = new Map<string, string>();
+  availableTopics: FakeAvailableTopic[] = [];
+  /** When true, audit events carry no `oldValues`/`newValues` (Genesys may leave them out). */
+  auditWithoutValues = false;
+  private readonly listeners = new Set<(n: FakeNotification) => void>();
+
+  /** Calls `listener` with every notification a change publishes. Returns an unsubscribe function. */
+  onNotification(listener: (n: FakeNotification) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  publish(notification: FakeNotification): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(notification);
+      } catch {
+        // A test's listener must not break the API answer.
+      }
+    }
+  }
+}
+
+/** Whether `clientId` holds `domain:entity:action` in `divisionId` (a grant in that division or in "*"). */
+function grantedInDivision(state: FakeGenesysState, clientId: string | undefined, permission: [string, string, string], divisionId: string): boolean {
+  const client = clientId ? state.oauthClients.get(clientId) : undefined;
+  const [domain, entity, action] = permission;
+  return (client?.roleDivisions ?? []).some((grant) => {
+    if (grant.divisionId !== divisionId && grant.divisionId !== "*") return false;
+    const role = state.roles.get(grant.roleId);
+    return (role?.permissionPolicies ?? []).some((p) => p.domain === domain && p.entityName === entity && p.actionSet.includes(action));
+  });
+}
+
+function withWrapupCode(ctx: FakeRequestContext, action: "view" | "edit", fn: (c: FakeWrapupCode) => FakeResponse): FakeResponse {
+  const code = ctx.server.smoke.wrapupCodes.get(ctx.params.id);
+  if (!code) return notFound(`a wrap-up code with id ${ctx.params.id}`, ctx);
+  if (!grantedInDivision(ctx.state, ctx.clientId, ["routing", "wrapupCode", action], code.division.id)) {
+    return errorBody(403, "missing.division.permission", `You are missing the following permission: routing:wrapupCode:${action} in division ${code.division.id}`, ctx);
+  }
+  return fn(code);
+}
+
+const SMOKE_ROUTES: FakeRoute[] = [
+  {
+    method: "GET",
+    pattern: "/api/v2/notifications/availabletopics",
+    handle: (ctx) => {
+      const expand = (ctx.query.expand ?? "").split(",");
+      return ok({ entities: ctx.server.smoke.availableTopics.map((t) => ({ id: t.id, ...(expand.includes("transports") ? { transports: [...t.transports] } : {}) })) });
+    },
+  },
+  { method: "GET", pattern: "/api/v2/routing/wrapupcodes/:id", handle: (ctx) => withWrapupCode(ctx, "view", (c) => ok({ ...c, selfUri: `/api/v2/routing/wrapupcodes/${c.id}` })) },
+  {
+    method: "PUT",
+    pattern: "/api/v2/routing/wrapupcodes/:id",
+    handle: (ctx) =>
+      withWrapupCode(ctx, "edit", (code) => {
+        const body = ctx.body as { name?: unknown; description?: unknown; division?: { id?: unknown } } | undefined;
+        if (!body || typeof body.name !== "string") return errorBody(400, "bad.request", "name is required", ctx);
+        const before = code.description;
+        code.name = body.name;
+        if (typeof body.description === "string") code.description = body.description;
+        else delete code.description;
+        if (before !== code.description) {
+          const change: Record<string, unknown> = { property: "description" };
+          if (!ctx.server.smoke.auditWithoutValues) {
+            change.oldValues = before === undefined ? [] : [before];
+            change.newValues = code.description === undefined ? [] : [code.description];
+          }
+          ctx.server.smoke.publish({
+            topicName: `v2.audits.entitytype.WrapupCode.entityid.${code.id}`,
+            eventBody: {
+              id: randomUUID(),
+              clientId: { id: ctx.clientId ?? "" },
+              serviceName: "Routing",
+              eventTime: new Date().toISOString(),
+              action: "Update",
+              entityType: "WrapupCode",
+              entity: { id: code.id, name: code.name },
+              propertyChanges: [change],
+            },
+          });
+        }
+        return ok({ ...code, selfUri: `/api/v2/routing/wrapupcodes/${code.id}` });
+      }),
+  },
+  {
+    method: "GET",
+    pattern: "/api/v2/users/:id/presences/purecloud",
+    handle: (ctx) => {
+      const current = ctx.server.smoke.presences.get(ctx.params.id);
+      return current ? ok({ source: "PURECLOUD", primary: true, presenceDefinition: { id: current }, modifiedDate: new Date().toISOString() }) : notFound(`a user with id ${ctx.params.id}`, ctx);
+    },
+  },
+  {
+    method: "PATCH",
+    pattern: "/api/v2/users/:id/presences/purecloud",
+    handle: (ctx) => {
+      if (!ctx.server.smoke.presences.has(ctx.params.id)) return notFound(`a user with id ${ctx.params.id}`, ctx);
+      const id = (ctx.body as { presenceDefinition?: { id?: unknown } } | undefined)?.presenceDefinition?.id;
+      if (typeof id !== "string") return errorBody(400, "bad.request", "presenceDefinition.id is required", ctx);
+      ctx.server.smoke.presences.set(ctx.params.id, id);
+      const modifiedDate = new Date().toISOString();
+      ctx.server.smoke.publish({
+        topicName: `v2.users.${ctx.params.id}.presence`,
+        eventBody: { source: "PURECLOUD", presenceDefinition: { id, systemPresence: "Available" }, message: "", modifiedDate },
+      });
+      return ok({ source: "PURECLOUD", primary: true, presenceDefinition: { id }, modifiedDate });
+    },
+  },
+];

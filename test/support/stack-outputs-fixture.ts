@@ -89,7 +89,17 @@ export function buildStackOutputs(environment: string): StackOutputs {
         },
       ]),
     ),
-    canary: config.canary ?? null,
+    canary: config.canary
+      ? {
+          rule: config.canary.rule,
+          target: config.canary.target,
+          service: config.canary.service,
+          trigger: config.canary.trigger.type,
+          division_id: fakeId(`${environment}-canary-division`),
+          role_id: fakeId(`${environment}-canary-role`),
+          entity_id: config.canary.trigger.type === "user-presence" ? config.canary.trigger.userId : fakeId(`${environment}-canary-wrapup-code`),
+        }
+      : null,
   };
 }
 

@@ -4,6 +4,7 @@ export * as authRole from './auth-role';
 export * as integration from './integration';
 export * as integrationCredential from './integration-credential';
 export * as oauthClient from './oauth-client';
+export * as routingWrapupcode from './routing-wrapupcode';
 export * as dataGenesyscloudAuthDivision from './data-genesyscloud-auth-division';
 export * as dataGenesyscloudAuthDivisionHome from './data-genesyscloud-auth-division-home';
 export * as dataGenesyscloudAuthRole from './data-genesyscloud-auth-role';

@@ -4,6 +4,7 @@ Object.defineProperty(exports, 'authRole', { get: function () { return require('
 Object.defineProperty(exports, 'integration', { get: function () { return require('./integration'); } });
 Object.defineProperty(exports, 'integrationCredential', { get: function () { return require('./integration-credential'); } });
 Object.defineProperty(exports, 'oauthClient', { get: function () { return require('./oauth-client'); } });
+Object.defineProperty(exports, 'routingWrapupcode', { get: function () { return require('./routing-wrapupcode'); } });
 Object.defineProperty(exports, 'dataGenesyscloudAuthDivision', { get: function () { return require('./data-genesyscloud-auth-division'); } });
 Object.defineProperty(exports, 'dataGenesyscloudAuthDivisionHome', { get: function () { return require('./data-genesyscloud-auth-division-home'); } });
 Object.defineProperty(exports, 'dataGenesyscloudAuthRole', { get: function () { return require('./data-genesyscloud-auth-role'); } });

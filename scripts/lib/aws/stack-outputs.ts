@@ -41,7 +41,19 @@ export const stackOutputsSchema = z.object({
       secret_name: z.string(),
     }),
   ),
-  canary: z.object({ rule: z.string(), target: z.string() }).nullable().optional(),
+  // The smoke canary (stacks/environment-stack.ts, modules/genesys/canary.ts); older stacks output only rule/target.
+  canary: z
+    .object({
+      rule: z.string(),
+      target: z.string(),
+      service: z.string().optional(),
+      trigger: z.enum(["wrapup-code", "user-presence"]).optional(),
+      division_id: z.string().optional(),
+      role_id: z.string().optional(),
+      entity_id: z.string().optional(),
+    })
+    .nullable()
+    .optional(),
 });
 
 export type StackOutputs = z.infer<typeof stackOutputsSchema>;

@@ -1,28 +1,26 @@
 /**
- * The end-to-end canary: provoke one real Genesys event and watch it arrive at the configured canary target.
+ * The end-to-end canary: provoke one real Genesys event with least privilege and watch it arrive at the
+ * configured canary target.
  *
- * 1. Change the description of the smoke-tests OAuth client (the one logged in) to a unique token. Genesys
- *    publishes an audit event (`v2.audits.entitytype.{id}.entityid.{id}`, entity type OAuthClient) carrying
- *    the new value; the integration forwards it to EventBridge, the canary rule routes it to its target.
- * 2. Poll the target until the token appears or the run's deadline (minus a reserve for step 3) passes:
- *    CloudWatch Logs `FilterLogEvents` with the token as filter pattern, or SQS `ReceiveMessage` with a
- *    visibility timeout of 0 (other messages become visible again at once; only the canary's own message is
- *    deleted).
- * 3. ALWAYS restore the original description (finally), also after a failure or timeout.
+ * 1. The trigger (./canary-trigger.ts) makes one change to an object the stack created for it, in the canary
+ *    division (default: the description of the canary wrap-up code, audited by Genesys).
+ * 2. The target is polled until the event arrives or the run's deadline (minus a reserve for step 3) passes:
+ *    CloudWatch Logs `FilterLogEvents` with a JSON filter on `detail.topicName` (the concrete topic, present in
+ *    every Genesys envelope), or SQS `ReceiveMessage` with a visibility timeout of 0. Each candidate is parsed and
+ *    accepted only when the trigger recognises it by entity, action and time window (token only when present).
+ * 3. The change is ALWAYS undone (finally), also after a failure or timeout.
  *
- * That description change and its restore are the only writes the smoke tests make.
+ * The canary depends on the route checks (token, integration, topics, partner source, bus, canary rule and
+ * target): when one of them failed, the runner reports the canary as blocked by it at once, without waiting.
  */
 import { randomBytes } from "node:crypto";
 import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import type { GenesysClient, OAuthClient, OAuthClientRequest } from "../genesys/client";
-import { safeErrorMessage } from "../redact";
+import { CANARY_TRIGGER_TOPICS } from "../../../environments/schema";
 import { SmokeContext, SmokeSession, SMOKE_SERVICE } from "./context";
-import { tokenCaseId } from "./checks-genesys";
+import { CANARY_TOKEN_PREFIX, CanaryTrigger, FiredCanary, UserPresenceTrigger, WrapupCodeTrigger } from "./canary-trigger";
+import { CANARY_GRANT_CASE_ID, tokenCaseId, TOPICS_CASE_ID } from "./checks-genesys";
 import { CaseContext, CaseOutcome, CheckFailed, CheckSkipped, SmokeCase } from "./types";
-
-/** The topic that carries the canary's audit event. */
-export const AUDIT_TOPIC = "v2.audits.entitytype.{id}.entityid.{id}";
 
 export const CANARY_CASE_ID = "canary.end-to-end";
 
@@ -43,19 +41,34 @@ export interface CanaryOptions {
 }
 
 /** Where the canary event is looked for. */
-type Watcher =
-  | { readonly kind: "cloudwatch-logs"; readonly logGroupName: string }
-  | { readonly kind: "sqs"; readonly queueUrl: string };
+type Watcher = { readonly kind: "cloudwatch-logs"; readonly logGroupName: string } | { readonly kind: "sqs"; readonly queueUrl: string };
 
-/** When and where the token was seen. */
+/** When and where the event was seen. */
 interface Arrival {
   /** When the target received it (log ingestion time / SQS SentTimestamp), ms since epoch, if known. */
   readonly receivedAt?: number;
   readonly where: string;
 }
 
+/** The deployed canary as the stack outputs describe it (older outputs: the configuration's route only). */
+interface CanaryRoute {
+  readonly rule: string;
+  readonly target: string;
+  readonly trigger?: "wrapup-code" | "user-presence";
+  readonly division_id?: string;
+  readonly entity_id?: string;
+}
+
 export function defaultCanaryToken(environment: string, now: number): string {
-  return `smoke-canary-${environment}-${now.toString(36)}-${randomBytes(4).toString("hex")}`;
+  return `${CANARY_TOKEN_PREFIX}${environment}-${now.toString(36)}-${randomBytes(4).toString("hex")}`;
+}
+
+/** The case ids the canary needs to have passed (the route its event travels). */
+export function canaryDependencies(context: SmokeContext): string[] {
+  const route = canaryRoute(context);
+  const deps = [tokenCaseId(SMOKE_SERVICE), "genesys.integration.state", "genesys.integration.config", TOPICS_CASE_ID, CANARY_GRANT_CASE_ID, "aws.event-source", "aws.event-bus"];
+  if (route) deps.push(`aws.rule.${route.rule}`, `aws.target.${route.rule}.${route.target}`);
+  return deps;
 }
 
 export function canaryCase(context: SmokeContext, session: SmokeSession, clients: CanaryClients, options: CanaryOptions): SmokeCase {
@@ -63,139 +76,116 @@ export function canaryCase(context: SmokeContext, session: SmokeSession, clients
   return {
     id: CANARY_CASE_ID,
     area: "canary",
-    title: route
-      ? `an audit event from Genesys reaches ${route.rule}/${route.target} (end-to-end latency)`
-      : "an audit event from Genesys reaches the canary target",
-    dependsOn: [tokenCaseId(SMOKE_SERVICE)],
+    title: route ? `an event provoked in Genesys reaches ${route.rule}/${route.target} (end-to-end latency)` : "an event provoked in Genesys reaches the canary target",
+    // Only when requested: without --canary the route checks must not block (or hide) a skip reason.
+    dependsOn: options.enabled ? canaryDependencies(context) : [],
     run: (ctx) => runCanary(context, session, clients, options, ctx),
   };
 }
 
-/** The deployed canary route: the outputs' `canary` (null = none); older outputs without it: the configuration's. */
-function canaryRoute(context: SmokeContext): { rule: string; target: string } | null {
+/** The deployed canary: the outputs' `canary`; absent there: the configuration's (none: null). */
+function canaryRoute(context: SmokeContext): CanaryRoute | null {
   const fromOutputs = context.outputs.canary;
-  return fromOutputs === undefined ? (context.environment.canary ?? null) : fromOutputs;
+  if (fromOutputs !== undefined) return fromOutputs;
+  const configured = context.environment.canary;
+  return configured ? { rule: configured.rule, target: configured.target, trigger: configured.trigger.type } : null;
 }
 
-function resolveWatcher(context: SmokeContext): Watcher {
-  const { environment, outputs } = context;
-  if (!environment.integration.topicFilters.includes(AUDIT_TOPIC)) {
-    throw new CheckSkipped(`the integration does not forward ${AUDIT_TOPIC} (not in integration.topicFilters), so no canary event can be provoked`);
+function triggerFor(context: SmokeContext, route: CanaryRoute): CanaryTrigger {
+  const type = route.trigger ?? "wrapup-code";
+  if (!route.entity_id) {
+    throw new CheckFailed(`the stack outputs name no canary object (canary.entity_id): apply the stack of ${context.environment.name} with its canary first`);
   }
-  const route = canaryRoute(context);
-  if (!route) throw new CheckSkipped(`environment ${environment.name} has no canary route (canary: null in the outputs)`);
+  if (type === "user-presence") {
+    const configured = context.environment.canary?.trigger;
+    if (configured?.type !== "user-presence") throw new CheckFailed(`the outputs say a user-presence canary but environments/${context.environment.name}.ts configures ${configured?.type ?? "none"}`);
+    return new UserPresenceTrigger(route.entity_id, configured.presenceDefinitionIds);
+  }
+  if (!route.division_id) throw new CheckFailed("the stack outputs name no canary division (canary.division_id): apply the stack with its canary first");
+  return new WrapupCodeTrigger(route.entity_id, route.division_id);
+}
+
+function resolveWatcher(context: SmokeContext, route: CanaryRoute): Watcher {
+  const { environment, outputs } = context;
+  const topic = CANARY_TRIGGER_TOPICS[route.trigger ?? "wrapup-code"];
+  if (!environment.integration.topicFilters.includes(topic)) {
+    throw new CheckSkipped(`the integration does not forward ${topic} (not in integration.topicFilters), so no canary event can be provoked`);
+  }
   const rule = environment.rules.find((r) => r.name === route.rule);
   const target = rule?.targets.find((t) => t.name === route.target);
   if (!rule || !target) throw new CheckFailed(`canary route ${route.rule}/${route.target} is not a rule/target of environments/${environment.name}.ts`);
-  if (rule.topics && !rule.topics.includes(AUDIT_TOPIC)) {
-    throw new CheckFailed(`canary rule ${rule.name} does not forward ${AUDIT_TOPIC} (its topics: ${rule.topics.join(", ")})`);
+  if (rule.topics && !rule.topics.includes(topic)) {
+    throw new CheckFailed(`canary rule ${rule.name} does not forward ${topic} (its topics: ${rule.topics.join(", ")})`);
   }
   const targetOutputs = outputs.rules[rule.name]?.targets[target.name];
   if (!targetOutputs) throw new CheckFailed(`canary target ${rule.name}/${target.name} is not in the stack outputs`);
   if (target.type === "cloudwatch-logs") {
-    const logGroupName = targetOutputs.log_group_name ?? logGroupFromArn(targetOutputs.arn);
+    const logGroupName = targetOutputs.log_group_name ?? /:log-group:(.+?)(:\*)?$/.exec(targetOutputs.arn)?.[1];
     if (!logGroupName) throw new CheckFailed(`canary target ${rule.name}/${target.name} has no log_group_name output`);
     return { kind: "cloudwatch-logs", logGroupName };
   }
-  if (target.type === "sqs") {
-    const queueUrl = targetOutputs.queue_url;
-    if (!queueUrl) throw new CheckFailed(`canary target ${rule.name}/${target.name} has no queue_url output`);
-    return { kind: "sqs", queueUrl };
-  }
-  throw new CheckSkipped(`canary target ${rule.name}/${target.name} is a ${target.type} target; the canary can watch only cloudwatch-logs or sqs`);
+  if (target.type === "sqs" && targetOutputs.queue_url) return { kind: "sqs", queueUrl: targetOutputs.queue_url };
+  throw new CheckFailed(`canary target ${rule.name}/${target.name} (${target.type}) cannot be watched: only cloudwatch-logs or sqs targets with their outputs`);
 }
 
-function logGroupFromArn(arn: string): string | undefined {
-  const match = /:log-group:(.+?)(:\*)?$/.exec(arn);
-  return match?.[1];
-}
-
-async function runCanary(
-  context: SmokeContext,
-  session: SmokeSession,
-  clients: CanaryClients,
-  options: CanaryOptions,
-  ctx: CaseContext,
-): Promise<CaseOutcome> {
+async function runCanary(context: SmokeContext, session: SmokeSession, clients: CanaryClients, options: CanaryOptions, ctx: CaseContext): Promise<CaseOutcome> {
   if (!options.enabled) throw new CheckSkipped("not requested (run with --canary)");
-  const watcher = resolveWatcher(context);
-  const { client, credential } = await session.login();
-  const original = await client.getOAuthClient(credential.clientId);
+  const route = canaryRoute(context);
+  if (!route) throw new CheckSkipped(`environment ${context.environment.name} has no canary route (no canary in its configuration or stack outputs)`);
+  const watcher = resolveWatcher(context, route);
+  const trigger = triggerFor(context, route);
+  const client = await session.client();
   const token = (options.makeToken ?? defaultCanaryToken)(context.environment.name, ctx.now());
   const reserve = options.restoreReserveMs ?? Math.min(5000, Math.max(0, (ctx.deadline - ctx.now()) / 5));
   const pollUntil = ctx.deadline - reserve;
   const where = watcher.kind === "cloudwatch-logs" ? `log group ${watcher.logGroupName}` : `queue ${watcher.queueUrl}`;
 
-  const changedAt = ctx.now();
-  await client.updateOAuthClient(credential.clientId, { ...requestFrom(original), description: token });
   let outcome: CaseOutcome | undefined;
   let failure: unknown;
   try {
-    const arrival = await poll(watcher, clients, token, changedAt, pollUntil, options.pollIntervalMs ?? 2000, ctx);
+    const fired: FiredCanary = await trigger.fire(client, token, ctx.now());
+    const arrival = await poll(watcher, clients, trigger, fired, pollUntil, options.pollIntervalMs ?? 2000, ctx);
     const observedAt = ctx.now();
     if (!arrival) {
-      const waited = ((observedAt - changedAt) / 1000).toFixed(1);
       throw new CheckFailed(
-        `canary event ${token} did not reach ${where} within ${waited} s (--timeout): check the integration's reported state, the ` +
-          `partner source, rule ${context.environment.canary?.rule ?? ""} and its dead-letter queue`,
-        { token, waitedMs: observedAt - changedAt },
+        `the event of ${trigger.describe()} (topic ${fired.topicName}) did not reach ${where} within ${((observedAt - fired.firedAt) / 1000).toFixed(1)} s ` +
+          "(--timeout; audits can lag minutes): when the route checks pass, look at Genesys (audit delay, integration errors) and the target's dead-letter queue; see docs/smoke-tests.md",
+        { topicName: fired.topicName, waitedMs: observedAt - fired.firedAt },
       );
     }
-    const latencyMs = Math.max(0, (arrival.receivedAt ?? observedAt) - changedAt);
+    const latencyMs = Math.max(0, (arrival.receivedAt ?? observedAt) - fired.firedAt);
     outcome = {
-      reason: `event ${token} arrived in ${arrival.where} after ${(latencyMs / 1000).toFixed(1)} s (seen after ${((observedAt - changedAt) / 1000).toFixed(1)} s)`,
-      data: { token, latencyMs, observedLatencyMs: observedAt - changedAt, target: where },
+      reason: `event of ${trigger.describe()} arrived in ${arrival.where} after ${(latencyMs / 1000).toFixed(1)} s (seen after ${((observedAt - fired.firedAt) / 1000).toFixed(1)} s)`,
+      data: { topicName: fired.topicName, value: fired.value, latencyMs, observedLatencyMs: observedAt - fired.firedAt, target: where },
     };
   } catch (err) {
     failure = err;
   } finally {
-    const restoreError = await restore(client, credential.clientId, original);
+    // Also when `fire` failed: its write may have been applied (a timeout); restore is a no-op if nothing was read.
+    const restoreError = await trigger.restore(client);
     if (restoreError) {
       const before = failure instanceof Error ? `${failure.message}. ` : "";
-      failure = new CheckFailed(
-        `${before}RESTORE FAILED: the description of OAuth client ${credential.clientId} is still "${token}"; set it back to ` +
-          `"${original.description ?? ""}" by hand (${restoreError})`,
-      );
+      failure = new CheckFailed(`${before}RESTORE FAILED for ${trigger.describe()}: ${restoreError}`);
     }
   }
   if (failure !== undefined) throw failure;
   return outcome as CaseOutcome;
 }
 
-/** Restores the description; returns a redacted error text, or undefined on success. */
-async function restore(client: GenesysClient, clientId: string, original: OAuthClient): Promise<string | undefined> {
-  try {
-    await client.updateOAuthClient(clientId, requestFrom(original));
-    return undefined;
-  } catch (err) {
-    return safeErrorMessage(err, client.redactor);
-  }
-}
-
-/** The writable fields of a client (a PUT replaces them all, so every one is sent back as it was). */
-export function requestFrom(client: OAuthClient): OAuthClientRequest {
-  const request: OAuthClientRequest = { name: client.name, authorizedGrantType: client.authorizedGrantType };
-  if (client.description !== undefined) request.description = client.description;
-  if (client.accessTokenValiditySeconds !== undefined) request.accessTokenValiditySeconds = client.accessTokenValiditySeconds;
-  if (client.registeredRedirectUri !== undefined) request.registeredRedirectUri = client.registeredRedirectUri;
-  if (client.scope !== undefined) request.scope = client.scope;
-  if (client.roleDivisions !== undefined) request.roleDivisions = client.roleDivisions;
-  else if (client.roleIds !== undefined) request.roleIds = client.roleIds;
-  if (client.state !== undefined) request.state = client.state;
-  return request;
-}
-
 async function poll(
   watcher: Watcher,
   clients: CanaryClients,
-  token: string,
-  since: number,
+  trigger: CanaryTrigger,
+  fired: FiredCanary,
   until: number,
   intervalMs: number,
   ctx: CaseContext,
 ): Promise<Arrival | undefined> {
   for (;;) {
-    const arrival = watcher.kind === "cloudwatch-logs" ? await findInLogs(clients.logs, watcher.logGroupName, token, since) : await findInQueue(clients.sqs, watcher.queueUrl, token);
+    const arrival =
+      watcher.kind === "cloudwatch-logs"
+        ? await findInLogs(clients.logs, watcher.logGroupName, trigger, fired, ctx.deadline)
+        : await findInQueue(clients.sqs, watcher.queueUrl, trigger, fired, ctx.deadline);
     if (arrival) return arrival;
     const left = until - ctx.now();
     if (left <= 0) return undefined;
@@ -203,27 +193,34 @@ async function poll(
   }
 }
 
-async function findInLogs(logs: CloudWatchLogsClient, logGroupName: string, token: string, since: number): Promise<Arrival | undefined> {
+function parseJson(text: string | undefined): unknown {
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+async function findInLogs(logs: CloudWatchLogsClient, logGroupName: string, trigger: CanaryTrigger, fired: FiredCanary, until: number): Promise<Arrival | undefined> {
   let nextToken: string | undefined;
   do {
     const page = await logs.send(
       new FilterLogEventsCommand({
         logGroupName,
-        // Quoted: the token has "-", which is an operator in unquoted filter patterns.
-        filterPattern: `"${token}"`,
+        filterPattern: trigger.logFilterPattern(fired),
         // Allow for clock skew between this machine and AWS.
-        startTime: since - 5 * 60_000,
+        startTime: fired.firedAt - 5 * 60_000,
         nextToken,
       }),
     );
-    const hit = (page.events ?? []).find((e) => e.message?.includes(token));
+    const hit = (page.events ?? []).find((e) => trigger.matches(parseJson(e.message), fired, until));
     if (hit) return { receivedAt: hit.ingestionTime ?? hit.timestamp, where: `log group ${logGroupName} (stream ${hit.logStreamName ?? "?"})` };
     nextToken = page.nextToken;
   } while (nextToken);
   return undefined;
 }
 
-async function findInQueue(sqs: SQSClient, queueUrl: string, token: string): Promise<Arrival | undefined> {
+async function findInQueue(sqs: SQSClient, queueUrl: string, trigger: CanaryTrigger, fired: FiredCanary, until: number): Promise<Arrival | undefined> {
   const answer = await sqs.send(
     new ReceiveMessageCommand({
       QueueUrl: queueUrl,
@@ -234,7 +231,7 @@ async function findInQueue(sqs: SQSClient, queueUrl: string, token: string): Pro
       MessageSystemAttributeNames: ["SentTimestamp"],
     }),
   );
-  const hit = (answer.Messages ?? []).find((m) => m.Body?.includes(token));
+  const hit = (answer.Messages ?? []).find((m) => trigger.matches(parseJson(m.Body), fired, until));
   if (!hit) return undefined;
   if (hit.ReceiptHandle) {
     // Only the canary's own message is deleted; best effort (it is harmless if it stays).

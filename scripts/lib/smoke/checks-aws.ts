@@ -6,6 +6,7 @@ import {
   DescribeArchiveCommand,
   DescribeEventBusCommand,
   DescribeEventSourceCommand,
+  DescribeEventSourceCommandOutput,
   DescribeRuleCommand,
   EventBridgeClient,
   ListTargetsByRuleCommand,
@@ -16,6 +17,7 @@ import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { RuleConfig } from "../../../environments";
 import { topicPattern } from "../../../modules/event-pattern";
 import { SmokeContext } from "./context";
+import { AWS_CREDENTIALS_CASE_ID } from "./preconditions";
 import { describePatternDrift, samePattern } from "./event-pattern-compare";
 import { CheckFailed, Problems, SmokeCase } from "./types";
 
@@ -48,16 +50,25 @@ async function notFoundAs<T>(promise: Promise<T>, message: string): Promise<T> {
 export function awsCases(context: SmokeContext, aws: AwsClients): SmokeCase[] {
   const { outputs, environment } = context;
   const bus = outputs.event_bus_name;
+  // One DescribeEventSource answer for the source check and the bus binding check.
+  let sourceAnswer: Promise<DescribeEventSourceCommandOutput> | undefined;
+  const describeSource = (): Promise<DescribeEventSourceCommandOutput> => {
+    if (!sourceAnswer) {
+      sourceAnswer = notFoundAs(
+        aws.eventBridge.send(new DescribeEventSourceCommand({ Name: outputs.partner_event_source_name })),
+        `partner event source ${outputs.partner_event_source_name} does not exist in ${environment.aws.accountId} ${environment.aws.region}: Genesys creates it when the integration is enabled (check the integration's eventSourceSuffix, awsAccountId and awsAccountRegion)`,
+      );
+      sourceAnswer.catch(() => (sourceAnswer = undefined));
+    }
+    return sourceAnswer;
+  };
   const cases: SmokeCase[] = [
     {
       id: "aws.event-source",
       area: "aws",
       title: `partner event source ${outputs.partner_event_source_name} is ACTIVE`,
       run: async () => {
-        const source = await notFoundAs(
-          aws.eventBridge.send(new DescribeEventSourceCommand({ Name: outputs.partner_event_source_name })),
-          `partner event source ${outputs.partner_event_source_name} does not exist in ${environment.aws.accountId} ${environment.aws.region}: Genesys creates it when the integration is enabled (check the integration's eventSourceSuffix, awsAccountId and awsAccountRegion)`,
-        );
+        const source = await describeSource();
         if (source.State !== "ACTIVE") {
           const hint =
             source.State === "PENDING"
@@ -74,19 +85,31 @@ export function awsCases(context: SmokeContext, aws: AwsClients): SmokeCase[] {
       id: "aws.event-bus",
       area: "aws",
       title: `event bus ${bus} exists and is bound to the partner source`,
+      // When the source check failed, the binding cannot hold: reported once, there.
+      dependsOn: ["aws.event-source"],
       run: async () => {
         const answer = await notFoundAs(
           aws.eventBridge.send(new DescribeEventBusCommand({ Name: bus })),
           `event bus ${bus} does not exist`,
         );
         const problems = new Problems();
+        // DescribeEventBus has no source field and echoes the name asked for. A partner bus receives a source's
+        // events when it carries the source's name (CreateEventBus EventSourceName), and AWS shows the binding
+        // only on the source: State ACTIVE = "you have already created a matching event bus for this event
+        // source, and that event bus is active"; PENDING = no matching bus, or it is deactivated
+        // (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_EventSource.html).
         problems.check(
-          answer.Name === outputs.partner_event_source_name,
-          `bus name ${answer.Name ?? "(none)"} differs from the partner source ${outputs.partner_event_source_name}, so it does not receive its events`,
+          bus === outputs.partner_event_source_name,
+          `bus ${bus} is not named after the partner source ${outputs.partner_event_source_name}, so it cannot receive its events`,
         );
         problems.check(answer.Arn === outputs.event_bus_arn, `bus ARN ${answer.Arn ?? "(none)"} differs from the output ${outputs.event_bus_arn}`);
+        const source = await describeSource();
+        problems.check(
+          source.State === "ACTIVE",
+          `the partner source is ${source.State ?? "(no state)"}, so AWS does not consider bus ${bus} bound to it (a bound, active bus makes it ACTIVE)`,
+        );
         problems.throwIfAny();
-        return { reason: `${answer.Arn}` };
+        return { reason: `${answer.Arn}, bound (partner source ACTIVE)` };
       },
     },
   ];
@@ -255,7 +278,8 @@ export function awsCases(context: SmokeContext, aws: AwsClients): SmokeCase[] {
       },
     });
   }
-  return cases;
+  // Every AWS read needs credentials: when there are none, one precondition failure blocks them all.
+  return cases.map((c) => ({ ...c, dependsOn: [AWS_CREDENTIALS_CASE_ID, ...(c.dependsOn ?? [])] }));
 }
 
 async function listAllTargets(client: EventBridgeClient, rule: string, bus: string): Promise<Target[]> {

@@ -3,11 +3,21 @@
  * services' OAuth clients and their roles.
  */
 import { GenesysEventBridgeIntegration, EVENTBRIDGE_INTEGRATION_TYPE } from "../../../modules/genesys/eventbridge-integration";
+import { serviceClientName } from "../../../modules/genesys/service-client";
 import type { DomainOrganizationRole, OAuthClient } from "../genesys/client";
 import { SMOKE_SERVICE, SmokeContext, SmokeSession } from "./context";
+import { AWS_CREDENTIALS_CASE_ID } from "./preconditions";
 import { CheckFailed, Problems, SmokeCase } from "./types";
 
 const GRANT = "CLIENT-CREDENTIALS";
+
+/** Id of the check that the canary role is granted in the canary division only. */
+export const CANARY_GRANT_CASE_ID = "genesys.grant.canary";
+
+/** Id of the topic pre-check: every topic of the integration's eventFilter is carried by the EventBridge transport. */
+export const TOPICS_CASE_ID = "genesys.topics";
+/** Transports that carry a topic to EventBridge (AvailableTopic.transports). */
+const EVENTBRIDGE_TRANSPORTS = new Set(["EventBridge", "All"]);
 const TOKEN_CASE_PREFIX = "genesys.token.";
 
 /** Id of the token case of a service. */
@@ -34,7 +44,7 @@ export function tokenCases(context: SmokeContext, session: SmokeSession): SmokeC
     area: "genesys" as const,
     title: `${name}: the AWSCURRENT credential gets a token (client-credentials grant)`,
     // When its secret has already failed (no AWSCURRENT), this case is skipped rather than failing twice.
-    dependsOn: [`aws.secret.${name}`],
+    dependsOn: [AWS_CREDENTIALS_CASE_ID, `aws.secret.${name}`],
     run: async () => {
       const service = context.outputs.services[name];
       if (!service) session.service(); // throws the "no smoke-tests service" error
@@ -52,16 +62,30 @@ export function tokenCases(context: SmokeContext, session: SmokeSession): SmokeC
           `secret ${service.secret_name} says region "${credential.region}" but the environment uses Genesys region "${context.environment.genesys.region}"`,
         );
       }
+      // Locally first: the stored credential must be one of the service's declared clients.
+      if (!service.client_ids.includes(credential.clientId)) {
+        throw new CheckFailed(
+          `secret ${service.secret_name} holds OAuth client ${credential.clientId}, which is not one of the service's clients (${service.client_ids.join(", ")}): the secret belongs to another client`,
+        );
+      }
+      // Then Genesys: tokens/me must name the client the token was issued to. Fail closed: TokenInfo documents
+      // `OAuthClient` for tokens of OAuth clients; an answer without it proves nothing (docs/smoke-tests.md).
       const me = await client.getTokensMe();
       const tokenClientId = me.OAuthClient?.id;
-      if (tokenClientId !== undefined && !service.client_ids.includes(tokenClientId)) {
+      if (typeof tokenClientId !== "string" || tokenClientId === "") {
         throw new CheckFailed(
-          `the token belongs to OAuth client ${tokenClientId}, which is not one of the service's clients (${service.client_ids.join(", ")})`,
+          `GET /api/v2/tokens/me answered without OAuthClient.id (keys: ${Object.keys(me).join(", ") || "none"}), so nothing proves whose token this is`,
+        );
+      }
+      if (tokenClientId !== credential.clientId) {
+        throw new CheckFailed(
+          `the token belongs to OAuth client ${tokenClientId}, not to ${credential.clientId} whose credential is stored in ${service.secret_name}` +
+            (service.client_ids.includes(tokenClientId) ? "" : ` (nor to any of the service's clients ${service.client_ids.join(", ")})`),
         );
       }
       const letter = clientLetter(service.client_ids.indexOf(credential.clientId));
       return {
-        reason: `token granted to client ${credential.clientId} (${name}-${letter}) from ${service.secret_name}`,
+        reason: `token granted to client ${credential.clientId} (${serviceClientName(context.environment.name, name, letter)}) from ${service.secret_name}`,
         data: { clientId: credential.clientId },
       };
     },
@@ -129,11 +153,31 @@ export function genesysCases(context: SmokeContext, session: SmokeSession): Smok
         return { reason: `suffix ${environment.integration.eventSourceSuffix}, account ${environment.aws.accountId} ${environment.aws.region}, ${environment.integration.topicFilters.length} topics (version ${config.version})` };
       },
     },
+    {
+      id: TOPICS_CASE_ID,
+      area: "genesys",
+      title: "every topic of the integration's eventFilter is available with the EventBridge transport",
+      dependsOn,
+      run: async () => {
+        const listing = await (await session.client()).getAvailableTopics();
+        const byId = new Map<string, unknown>();
+        for (const entry of listing.entities ?? []) if (typeof entry?.id === "string") byId.set(entry.id, entry.transports);
+        const problems = new Problems();
+        for (const topic of environment.integration.topicFilters) {
+          const transports = byId.get(topic);
+          if (!byId.has(topic)) problems.add(`${topic} is not an available topic any more`);
+          else if (!Array.isArray(transports)) problems.add(`${topic} is listed without transports (the answer did not expand them), so nothing proves EventBridge carries it`);
+          else if (!transports.some((t) => EVENTBRIDGE_TRANSPORTS.has(t as string))) problems.add(`${topic} lost the EventBridge transport (transports: ${transports.join(", ") || "none"})`);
+        }
+        problems.throwIfAny();
+        return { reason: `${environment.integration.topicFilters.length} topic(s) available with the EventBridge transport (of ${byId.size} listed)` };
+      },
+    },
   ];
 
   for (const [name, service] of Object.entries(outputs.services)) {
     service.client_ids.forEach((clientId, index) => {
-      const label = `${name}-${clientLetter(index)}`;
+      const label = serviceClientName(environment.name, name, clientLetter(index));
       cases.push({
         id: `genesys.client.${name}.${clientLetter(index)}`,
         area: "genesys",
@@ -145,6 +189,31 @@ export function genesysCases(context: SmokeContext, session: SmokeSession): Smok
           return { reason: `${client.name} (${clientId}) active, ${GRANT}, holds its role` };
         },
       });
+    });
+  }
+
+  const canary = outputs.canary;
+  const canaryService = canary?.service ? outputs.services[canary.service] : undefined;
+  if (canary?.role_id && canary.division_id && canaryService) {
+    const { role_id: roleId, division_id: divisionId } = canary;
+    cases.push({
+      id: CANARY_GRANT_CASE_ID,
+      area: "genesys",
+      title: `the canary role is granted to the ${canary.service} clients in the canary division only`,
+      dependsOn,
+      run: async () => {
+        const problems = new Problems();
+        for (const [index, clientId] of canaryService.client_ids.entries()) {
+          const client = await (await session.client()).getOAuthClient(clientId);
+          const label = serviceClientName(environment.name, canary.service as string, clientLetter(index));
+          const divisions = (client.roleDivisions ?? []).filter((g) => g.roleId === roleId).map((g) => g.divisionId ?? "(home)");
+          if (!divisions.includes(divisionId)) problems.add(`${label} does not hold the canary role in the canary division ${divisionId}: the canary cannot change its object`);
+          const wider = divisions.filter((d) => d !== divisionId);
+          if (wider.length) problems.add(`${label} also holds the canary role in ${wider.join(", ")}: wider than the canary division (least privilege broken)`);
+        }
+        problems.throwIfAny();
+        return { reason: `role ${roleId} held by ${canaryService.client_ids.length} client(s) in division ${divisionId} only` };
+      },
     });
   }
 

@@ -47,6 +47,16 @@ export function renderTable(report: SmokeReport, redactor: Redactor, heading?: s
   return redactor.redact(lines.join("\n") + "\n");
 }
 
+/**
+ * Text that is valid in XML 1.0 whatever a reason contains: characters XML 1.0 forbids (control characters other
+ * than tab, newline and carriage return; lone surrogates; U+FFFE/U+FFFF) become `\u{…}` escapes. `<`, `&`, `"`
+ * and `]]>` are escaped by the builder (processEntities), so they need nothing here.
+ */
+export function xmlSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching the characters XML forbids is the point.
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+}
+
 /** JUnit XML that CI reporters (GitHub test reporters, Jenkins, GitLab) accept. */
 export function renderJUnit(report: SmokeReport, redactor: Redactor): string {
   const suites = AREAS.map((area) => ({ area, results: report.results.filter((r) => r.area === area) })).filter((s) => s.results.length > 0);
@@ -68,14 +78,17 @@ export function renderJUnit(report: SmokeReport, redactor: Redactor): string {
         "@_skipped": results.filter((r) => r.status === "skip").length,
         "@_time": time(results.reduce((sum, r) => sum + r.durationMs, 0)),
         "@_timestamp": report.startedAt.replace(/\.\d+Z$/, ""),
-        testcase: results.map((r) => ({
-          "@_classname": `smoke.${report.environment}.${area}`,
-          "@_name": r.id,
-          "@_time": time(r.durationMs),
-          ...(r.status === "fail" ? { failure: { "@_message": r.reason, "@_type": "SmokeCheckFailed", "#text": `${r.title}\n${r.reason}` } } : {}),
-          ...(r.status === "skip" ? { skipped: { "@_message": r.reason } } : {}),
-          ...(r.status === "pass" ? { "system-out": r.reason } : {}),
-        })),
+        testcase: results.map((r) => {
+          const reason = xmlSafe(redactor.redact(r.reason));
+          return {
+            "@_classname": `smoke.${report.environment}.${area}`,
+            "@_name": xmlSafe(r.id),
+            "@_time": time(r.durationMs),
+            ...(r.status === "fail" ? { failure: { "@_message": reason, "@_type": "SmokeCheckFailed", "#text": `${xmlSafe(r.title)}\n${reason}` } } : {}),
+            ...(r.status === "skip" ? { skipped: { "@_message": reason } } : {}),
+            ...(r.status === "pass" ? { "system-out": reason } : {}),
+          };
+        }),
       })),
     },
   };

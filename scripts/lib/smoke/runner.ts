@@ -44,7 +44,15 @@ export async function runCases(cases: readonly SmokeCase[], options: RunCasesOpt
     let result: SmokeResult;
     const blocker = (smokeCase.dependsOn ?? []).map((d) => byId.get(d)).find((r) => r !== undefined && r.status !== "pass");
     if (blocker) {
-      result = { ...base, status: "skip", durationMs: 0, reason: `not run: it needs ${blocker.id}, which ${blocker.status === "fail" ? "failed" : "was skipped"}` };
+      // Blocked: the cause is reported once, by the case that failed; `data.blockedBy` names it for machines.
+      const root = blocker.data?.blockedBy ?? blocker.id;
+      result = {
+        ...base,
+        status: "skip",
+        durationMs: 0,
+        reason: `not run: it needs ${blocker.id}, which ${blocker.status === "fail" ? "failed" : "was skipped"}`,
+        data: { blockedBy: blocker.status === "fail" ? blocker.id : root },
+      };
     } else if (started >= options.deadline) {
       result = { ...base, status: "fail", durationMs: 0, reason: `not run: the run's --timeout of ${options.timeoutSeconds} s had passed` };
     } else {

@@ -20,6 +20,8 @@ export interface SmokeCase {
    * case is skipped naming it (its failure is already reported). Ignored when the dependency is not selected.
    */
   readonly dependsOn?: readonly string[];
+  /** A precondition (e.g. AWS credentials): run whenever a selected case depends on it, even outside --only. */
+  readonly precondition?: boolean;
   run(context: CaseContext): Promise<CaseOutcome>;
 }
 

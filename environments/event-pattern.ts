@@ -16,14 +16,15 @@
  * - "Amazon EventBridge quotas" (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html): "Event
  *   pattern size: 2048" characters by default (adjustable to 4096 on request).
  * Details the guide leaves open follow aws/event-ruler, the open-source matcher EventBridge uses (JsonRuleCompiler):
- * empty arrays and consecutive `**` wildcards are rejected, `$or` needs at least two patterns.
+ * empty arrays and consecutive `**` wildcards are rejected (`\*` is a literal star, `\\` a literal backslash, any
+ * other escape is an error), an empty prefix/suffix inside anything-but is rejected, `$or` needs at least two
+ * patterns; numbers with more than six decimals are accepted (event-ruler truncates them, it does not refuse them).
  */
 
 /** Default maximum size of a rule's event pattern, in characters of its JSON (EventBridge quota, adjustable). */
 export const EVENT_PATTERN_MAX_LENGTH = 2048;
 /** Numeric matching range and precision (EventBridge content filtering). */
 const NUMERIC_LIMIT = 5e9;
-const NUMERIC_MAX_DECIMALS = 6;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -59,7 +60,7 @@ function checkObject(node: Record<string, unknown>, path: string, problems: stri
     if (key === "$or") {
       if (!Array.isArray(value) || value.length < 2) {
         problems.push(`${here}: must be a list of at least two patterns, got ${show(value)}`);
-        continue;
+        if (!Array.isArray(value)) continue;
       }
       value.forEach((sub, i) => {
         if (!isObject(sub) || Object.keys(sub).length === 0) problems.push(`${here}[${i}]: must be a non-empty object, got ${show(sub)}`);
@@ -107,7 +108,10 @@ function checkAlternative(alt: unknown, path: string, problems: string[]): void 
       return;
     case "wildcard":
       if (!isString(arg)) bad("a string");
-      else if (arg.includes("**")) bad("a string without consecutive * characters");
+      else {
+        const problem = wildcardProblem(arg);
+        if (problem) bad(`a wildcard string (${problem})`);
+      }
       return;
     case "exists":
       if (typeof arg !== "boolean") bad("true or false");
@@ -126,11 +130,18 @@ function checkAlternative(alt: unknown, path: string, problems: string[]): void 
   }
 }
 
+const inNumericRange = (v: unknown): boolean => typeof v !== "number" || Math.abs(v) <= NUMERIC_LIMIT;
+
 function checkAnythingBut(arg: unknown, path: string, problems: string[]): void {
-  if (isString(arg) || typeof arg === "number") return;
+  if (isString(arg) || typeof arg === "number") {
+    if (!inNumericRange(arg)) problems.push(`${path}: numbers must lie between -5.0e9 and 5.0e9, got ${show(arg)}`);
+    return;
+  }
   if (Array.isArray(arg)) {
     if (arg.length === 0 || !(arg.every(isString) || arg.every((v) => typeof v === "number"))) {
       problems.push(`${path}: a list must be non-empty and hold only strings or only numbers, got ${show(arg)}`);
+    } else if (!arg.every(inNumericRange)) {
+      problems.push(`${path}: numbers must lie between -5.0e9 and 5.0e9, got ${show(arg)}`);
     }
     return;
   }
@@ -138,9 +149,14 @@ function checkAnythingBut(arg: unknown, path: string, problems: string[]): void 
     const [op] = Object.keys(arg);
     const v = arg[op];
     const stringOrList = isString(v) || (Array.isArray(v) && v.length > 0 && v.every(isString));
-    if ((op === "prefix" || op === "suffix") && isString(v)) return;
-    if ((op === "equals-ignore-case" || op === "wildcard") && stringOrList) return;
-    problems.push(`${path}: { "${op}": ${show(v)} } is not supported inside anything-but (prefix or suffix with a string; equals-ignore-case or wildcard with a string or list of strings)`);
+    if ((op === "prefix" || op === "suffix") && isString(v) && v !== "") return;
+    if (op === "equals-ignore-case" && stringOrList) return;
+    if (op === "wildcard" && stringOrList) {
+      const bad = (Array.isArray(v) ? v : [v]).map((w) => wildcardProblem(w as string)).find((p) => p !== undefined);
+      if (bad) problems.push(`${path}.wildcard: ${bad}, got ${show(v)}`);
+      return;
+    }
+    problems.push(`${path}: { "${op}": ${show(v)} } is not supported inside anything-but (prefix or suffix with a non-empty string; equals-ignore-case or wildcard with a string or list of strings)`);
     return;
   }
   problems.push(`${path}: must be a string, a number, a list of strings or of numbers, or one of prefix/suffix/equals-ignore-case/wildcard, got ${show(arg)}`);
@@ -158,8 +174,6 @@ function checkNumeric(arg: unknown, path: string, problems: string[]): void {
     const [op, n] = [arg[i], arg[i + 1]];
     if (typeof n !== "number" || !Number.isFinite(n)) return fail(`needs a number after "${String(op)}"`);
     if (Math.abs(n) > NUMERIC_LIMIT) return fail(`numbers must lie between -5.0e9 and 5.0e9`);
-    const decimals = (String(n).split(".")[1] ?? "").length;
-    if (!String(n).includes("e") && decimals > NUMERIC_MAX_DECIMALS) return fail(`numbers may have at most ${NUMERIC_MAX_DECIMALS} decimal places`);
     if (!["=", ...LOWER, ...UPPER].includes(op as string)) return fail(`unknown comparison ${show(op)} (use =, <, <=, >, >=)`);
   }
   if (arg.length === 4) {
@@ -249,10 +263,45 @@ function anythingButExcludes(arg: Json, value: unknown): boolean {
   return list.some((s) => compareText(op, s, value));
 }
 
-/** `*` matches any run of characters; `\*` is a literal star. */
+/**
+ * A wildcard as tokens: literal text and `*` (any run of characters). `\*` is a literal star and `\\` a literal
+ * backslash; any other escape, or two `*` in a row, is an error (event-ruler's wildcard parser).
+ */
+const STAR = Symbol("*");
+
+function wildcardTokens(wildcard: string): { tokens: (string | typeof STAR)[] } | { problem: string } {
+  const tokens: (string | typeof STAR)[] = [];
+  let text = "";
+  for (let i = 0; i < wildcard.length; i++) {
+    const c = wildcard[i];
+    if (c === "\\") {
+      const next = wildcard[i + 1];
+      if (next !== "*" && next !== "\\") return { problem: `"\\${next ?? ""}" at position ${i} is not an escape (use \\* or \\\\)` };
+      text += next;
+      i++;
+    } else if (c === "*") {
+      if (tokens[tokens.length - 1] === STAR && text === "") return { problem: `consecutive * at position ${i}` };
+      if (text) tokens.push(text);
+      text = "";
+      tokens.push(STAR);
+    } else {
+      text += c;
+    }
+  }
+  if (text) tokens.push(text);
+  return { tokens };
+}
+
+function wildcardProblem(wildcard: string): string | undefined {
+  const scanned = wildcardTokens(wildcard);
+  return "problem" in scanned ? scanned.problem : undefined;
+}
+
 function wildcardRegex(wildcard: string): RegExp {
-  const parts = wildcard.split(/(?<!\\)\*/).map((p) => p.replace(/\\\*/g, "*").replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`^${parts.join(".*")}$`, "s");
+  const scanned = wildcardTokens(wildcard);
+  if ("problem" in scanned) throw new Error(`invalid wildcard ${show(wildcard)}: ${scanned.problem}`);
+  const body = scanned.tokens.map((t) => (t === STAR ? ".*" : t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("");
+  return new RegExp(`^${body}$`, "s");
 }
 
 function inRange(spec: Json[], value: number): boolean {

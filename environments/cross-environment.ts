@@ -12,8 +12,12 @@
  *   only return one partner event source. An error will be returned if multiple sources match the same name prefix"
  *   (Terraform AWS provider, Data Source: aws_cloudwatch_event_source,
  *   https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/cloudwatch_event_source), so
- *   `…/genesys-dev` would fail once `…/genesys-dev2` exists. Two environments that pin different Genesys
- *   organization ids have different source names and do not collide.
+ *   `…/genesys-dev` would fail once `…/genesys-dev2` exists. This holds even when the environments pin different
+ *   Genesys organization ids: the bootstrap stack scopes each pipeline role to `cloud/<any org>/<suffix>` (the org is not
+ *   always known at synth), so a shared suffix in one account and region would let each pipeline reach the other's
+ *   bus. Across accounts and regions, the partner source name `aws.partner/genesys.com/cloud/<org>/<suffix>` is
+ *   unique among all AWS customers ("CreatePartnerEventSource", Amazon EventBridge API Reference), so two
+ *   environments that may share an organization (unpinned, or pinned to the same id) must not share a suffix.
  * - Quota: CloudWatch Logs resource policies per account and region (one per environment with log-group targets).
  *
  * Names AWS requires to be unique per account (IAM roles) or per account and region (queues, topics, log groups,
@@ -49,10 +53,15 @@ export function stateObjectOf(env: EnvironmentConfig): string {
   return `s3://${env.stateBackend.bucket}/${env.stateBackend.key ?? defaultStateKey(env.name)}`;
 }
 
-/** Same account and region, and possibly the same Genesys organization (unless both pin different ones). */
-function sameSourceNamespace(a: EnvironmentConfig, b: EnvironmentConfig): boolean {
-  const orgsDiffer = a.genesys.organizationId !== undefined && b.genesys.organizationId !== undefined && a.genesys.organizationId !== b.genesys.organizationId;
-  return a.aws.accountId === b.aws.accountId && a.aws.region === b.aws.region && !orgsDiffer;
+/** Same AWS account and region: one bootstrap scope (`cloud/<any org>/<suffix>`) and one partner-source lookup namespace. */
+function sameAccountAndRegion(a: EnvironmentConfig, b: EnvironmentConfig): boolean {
+  return a.aws.accountId === b.aws.accountId && a.aws.region === b.aws.region;
+}
+
+/** Possibly the same Genesys organization: unless both pin different organization ids. */
+function maySharePartnerSourceName(a: EnvironmentConfig, b: EnvironmentConfig): boolean {
+  const [oa, ob] = [a.genesys.organizationId, b.genesys.organizationId];
+  return oa === undefined || ob === undefined || oa === ob;
 }
 
 /** The collisions between environments; empty when there are none. */
@@ -79,22 +88,30 @@ export function crossEnvironmentProblems(environments: readonly EnvironmentConfi
         );
       }
     }
-    if (sameSourceNamespace(a, b)) {
-      const [sa, sb] = [a.integration.eventSourceSuffix, b.integration.eventSourceSuffix];
+    const [sa, sb] = [a.integration.eventSourceSuffix, b.integration.eventSourceSuffix];
+    if (sameAccountAndRegion(a, b)) {
       const where = `account ${a.aws.accountId}, region ${a.aws.region}`;
       if (sa === sb) {
         problems.push(
           `${both(a, b)} both declare the partner bus aws.partner/genesys.com/cloud/<org>/${sa} in ${where}: ` +
-            `both stacks would own one bus and one Genesys event source; give one a different integration.eventSourceSuffix`,
+            `both stacks would own one bus and one Genesys event source (and each pipeline's role would reach the other's); ` +
+            `give one a different integration.eventSourceSuffix`,
         );
       } else if (sa.startsWith(sb) || sb.startsWith(sa)) {
         const [short, long] = sa.length < sb.length ? [sa, sb] : [sb, sa];
         problems.push(
           `${both(a, b)} use event source suffixes "${short}" and "${long}" in ${where}: the partner-source lookup of ` +
             `".../${short}" is by name prefix and would also match ".../${long}", and fails on two matches; ` +
-            `choose suffixes where neither starts with the other (or pin different genesys.organizationId values)`,
+            `choose suffixes where neither starts with the other`,
         );
       }
+    } else if (sa === sb && maySharePartnerSourceName(a, b)) {
+      problems.push(
+        `${both(a, b)} both use event source suffix "${sa}" and may share a Genesys organization: the partner event ` +
+          `source aws.partner/genesys.com/cloud/<org>/${sa} exists once across all AWS accounts, so the second ` +
+          `integration would collide at apply; give one a different integration.eventSourceSuffix (or pin different ` +
+          `genesys.organizationId values if the environments use different Genesys orgs)`,
+      );
     }
   }
   problems.push(...logsPolicyQuotaProblems(environments));

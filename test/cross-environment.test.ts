@@ -68,7 +68,7 @@ describe("cross-environment check", () => {
     expect(crossEnvironmentProblems([dev, sharing])).toEqual([]);
   });
 
-  it("rejects two environments declaring one partner bus (account + region + suffix), unless they pin different orgs", () => {
+  it("rejects two environments declaring one partner bus (account + region + suffix), pinned orgs or not", () => {
     const sameBus = (c: EnvironmentConfigInput) => {
       moveTo(c, dev.aws.accountId);
       c.integration.eventSourceSuffix = dev.integration.eventSourceSuffix;
@@ -76,11 +76,26 @@ describe("cross-environment check", () => {
     expect(crossEnvironmentProblems([dev, env("staging", sameBus)])).toEqual([
       expect.stringMatching(new RegExp(`${BOTH.source} both declare the partner bus aws\\.partner/genesys\\.com/cloud/<org>/genesys-eventbridge-dev in account 111111111111, region us-east-1`)),
     ]);
-    expect(crossEnvironmentProblems([dev, env("staging", (c) => (sameBus(c), moveTo(c, dev.aws.accountId, "eu-west-1")))])).toEqual([]);
+    // Different orgs still collide in one account and region: each pipeline role is scoped to cloud/*/<suffix>.
     const pinned = (org: string) => (c: EnvironmentConfigInput) => (sameBus(c), (c.genesys.organizationId = org));
     const devA = env("dev", (c) => (c.genesys.organizationId = ORG_A));
-    expect(crossEnvironmentProblems([devA, env("staging", pinned(ORG_B))])).toEqual([]);
+    expect(crossEnvironmentProblems([devA, env("staging", pinned(ORG_B))])).toHaveLength(1);
     expect(crossEnvironmentProblems([devA, env("staging", pinned(ORG_A))])).toHaveLength(1);
+  });
+
+  it("rejects one suffix in two accounts or regions when the environments may share a Genesys org (source names are global)", () => {
+    const elsewhere = (org?: string) =>
+      env("staging", (c) => {
+        moveTo(c, dev.aws.accountId, "eu-west-1");
+        c.integration.eventSourceSuffix = dev.integration.eventSourceSuffix;
+        if (org) c.genesys.organizationId = org;
+      });
+    expect(crossEnvironmentProblems([dev, elsewhere()])).toEqual([
+      expect.stringMatching(new RegExp(`${BOTH.source} both use event source suffix "genesys-eventbridge-dev" and may share a Genesys organization`)),
+    ]);
+    const devA = env("dev", (c) => (c.genesys.organizationId = ORG_A));
+    expect(crossEnvironmentProblems([devA, elsewhere(ORG_A)])).toHaveLength(1);
+    expect(crossEnvironmentProblems([devA, elsewhere(ORG_B)])).toEqual([]);
   });
 
   it("rejects a suffix that is a prefix of another's in one account and region (the lookup is by name prefix)", () => {

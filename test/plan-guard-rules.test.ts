@@ -10,8 +10,11 @@ import {
   normalizeAllowances,
   parseAddress,
   parseAllowance,
+  parseAllowances,
   PlanInputError,
   PROTECTED_ATTRIBUTES,
+  protectedAttributesOf,
+  safeRemovalReason,
   SAFE_TO_REMOVE,
 } from "../scripts/lib/plan-guard/guard";
 
@@ -95,8 +98,6 @@ describe("allowances match whole segments", () => {
     ["aws_sqs_queue.dlq*", "module.x.aws_sqs_queue.dlq", false],
     ["module.x*", "module.x2.aws_sqs_queue.q", true],
     ["module.x*.aws_sqs_queue.q", "module.x.module.y.aws_sqs_queue.q", false],
-    ["aws_*.dlq", "aws_sqs_queue.dlq", true],
-    ["aws_*.dlq", "data.aws_sqs_queue.dlq", false],
   ])("%s vs %s -> %s", (pattern, address, expected) => {
     expect(matchesAllowance(address, pattern)).toBe(expected);
   });
@@ -197,5 +198,34 @@ describe("plan file encoding", () => {
   it("refuses bytes that are not UTF-8, and a binary plan", () => {
     expect(() => decodePlanBytes(Buffer.from([0x7b, 0xc3, 0x28, 0x7d]), "p.json")).toThrow(/not UTF-8 text/);
     expect(() => decodePlanBytes(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00]), "dev.tfplan")).toThrow(/binary plan file/);
+  });
+});
+
+describe("review findings: no pattern covers every type, alarms only on replace, damaging updates flagged", () => {
+  it("refuses a wildcard in the resource type (aws_*.*, *_*.*, a*.*)", () => {
+    for (const text of ["*_*.*", "aws_*.*", "a*.*", "*.dlq", "module.rule_x.aws_*.dlq"]) {
+      expect(() => parseAllowances([text])).toThrow(/wildcard in the resource type/);
+    }
+    expect(parseAllowances(["aws_sqs_queue.dlq_*"])).toHaveLength(1);
+  });
+
+  it("treats a metric alarm as safe when replaced or forgotten, not deleted outright", () => {
+    expect(safeRemovalReason("aws_cloudwatch_metric_alarm", "replace")).toBeDefined();
+    expect(safeRemovalReason("aws_cloudwatch_metric_alarm", "delete")).toBeUndefined();
+    expect(safeRemovalReason("aws_cloudwatch_metric_alarm", "forget")).toBeDefined();
+    expect(safeRemovalReason("terraform_data", "delete")).toBeDefined();
+    expect(safeRemovalReason("aws_sqs_queue", "replace")).toBeUndefined();
+  });
+
+  it("protects the attributes whose update silently stops or redirects delivery, or widens access", () => {
+    const names = (type: string) => protectedAttributesOf(type).map((a) => a.attribute);
+    expect(names("aws_cloudwatch_event_rule")).toEqual(expect.arrayContaining(["state", "event_pattern"]));
+    expect(names("aws_cloudwatch_event_target")).toEqual(expect.arrayContaining(["arn", "role_arn", "dead_letter_config"]));
+    expect(names("aws_sqs_queue_policy")).toEqual(["policy"]);
+    expect(names("aws_sns_topic_policy")).toEqual(["policy"]);
+    expect(names("aws_cloudwatch_log_resource_policy")).toEqual(["policy_document"]);
+    expect(names("aws_iam_role_policy")).toEqual(["policy"]);
+    expect(names("aws_iam_role")).toContain("inline_policy");
+    expect(names("aws_sqs_queue")).toContain("redrive_policy");
   });
 });

@@ -50,7 +50,8 @@ describe("evaluatePlan on fixtures", () => {
   it('blocks a ["delete","create"] replace of a protected queue and names the forcing attributes', () => {
     const r = evaluatePlan(load("replace-delete-create-protected.json"));
     expect(r.ok).toBe(false);
-    expect(r.blocked.map((b) => b.change.address)).toEqual(["aws_sqs_queue.dlq"]);
+    // The target that points at the replaced queue gets a new ARN: a protected update, blocked too.
+    expect(r.blocked.map((b) => b.change.address)).toEqual(["aws_sqs_queue.dlq", "aws_cloudwatch_event_target.sqs"]);
     expect(r.blocked[0].change.kind).toBe("replace");
     const text = renderText(r);
     expect(text).toContain("replace [delete, create]");
@@ -86,12 +87,15 @@ describe("evaluatePlan on fixtures", () => {
       "aws_sqs_queue_policy",
       "genesyscloud_auth_role",
       "acme_widget",
+      "aws_cloudwatch_metric_alarm",
     ]);
+    // An alarm deleted outright (not replaced, not forgotten) takes monitoring away silently.
     const alarm = r.destructive.find((d) => d.change.type === "aws_cloudwatch_metric_alarm");
-    expect(alarm).toMatchObject({ blocked: false, safeReason: expect.stringContaining("holds only its definition") });
+    expect(alarm).toMatchObject({ blocked: true, safeReason: undefined });
     const text = renderText(r);
     expect(text).toContain("!! acme_widget.thing: delete; NOT ALLOWED: acme_widget is not on the safe list");
-    expect(text).toContain("-  aws_cloudwatch_metric_alarm.dlq_depth: delete; safe type: aws_cloudwatch_metric_alarm holds nothing");
+    expect(text).toContain("!! aws_cloudwatch_metric_alarm.dlq_depth: delete; ");
+    expect(text).toContain("NOT ALLOWED: aws_cloudwatch_metric_alarm may be replaced or forgotten, not deleted outright");
     expect(text).toContain("delete_because_no_resource_config: its resource block was removed from the configuration");
   });
 

@@ -67,6 +67,10 @@ export function parseAllowance(text: string): Allowance {
   if (namesNothing(pattern)) {
     fail(`matches every address in its scope; name at least one module, resource type or resource (${EXAMPLE})`);
   }
+  if (pattern.resource?.type.includes("*")) {
+    // `*_*.*` or `aws_*.*` names something literally but still covers keys, secrets and the bus at once.
+    fail(`has a wildcard in the resource type; write the type in full, a wildcard may stand only in names (${EXAMPLE})`);
+  }
   return { text, pattern };
 }
 

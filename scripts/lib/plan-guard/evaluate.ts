@@ -1,6 +1,6 @@
 /** The guard's decision over a parsed plan. Pure: no I/O. */
 import { Allowance, findAllowance, parseAllowances } from "./allowances";
-import { isSafeToRemove, protectedAttributesOf, SAFE_TO_REMOVE } from "./policy";
+import { isSafeToRemove, protectedAttributesOf, safeRemovalReason } from "./policy";
 import { ParsedPlan, ResourceChange } from "./plan-file";
 
 export interface GuardOptions {
@@ -189,7 +189,7 @@ export function evaluatePlan(plan: ParsedPlan, options: GuardOptions = {}): Guar
     countsByType.set(change.type, counts);
 
     if (change.removesObject) {
-      const safeReason = isSafeToRemove(change.type) ? SAFE_TO_REMOVE[change.type] : undefined;
+      const safeReason = safeRemovalReason(change.type, change.kind);
       const allowedBy = allow(change);
       destructive.push({ change, safeReason, allowedBy, blocked: safeReason === undefined && allowedBy === undefined });
     } else if (change.kind === "update") {

@@ -19,5 +19,5 @@ export type { AttributeChange, BlockedFinding, DriftFinding, GuardOptions, Guard
 export { PlanInputError } from "./errors";
 export { decodePlanBytes, parsePlan } from "./plan-file";
 export type { DeferredChange, ParsedPlan, ResourceChange } from "./plan-file";
-export { isSafeToRemove, PROTECTED_ATTRIBUTES, protectedAttributesOf, SAFE_TO_REMOVE } from "./policy";
+export { isSafeToRemove, PROTECTED_ATTRIBUTES, protectedAttributesOf, SAFE_EXCEPT_OUTRIGHT_DELETE, safeRemovalReason, SAFE_TO_REMOVE } from "./policy";
 export { blockedMessage, describeRemoval, describeUpdate, renderMarkdown, renderText } from "./report";

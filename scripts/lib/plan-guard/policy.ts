@@ -13,6 +13,19 @@ export const SAFE_TO_REMOVE: Readonly<Record<string, string>> = Object.freeze({
   null_resource: "exists only in Terraform state; no remote object",
 });
 
+/**
+ * Safe types that are safe to replace (the plan creates them again) or forget (the object stays), but not to
+ * delete outright: deleting a metric alarm (e.g. `delete_because_no_resource_config`) silently removes monitoring.
+ */
+export const SAFE_EXCEPT_OUTRIGHT_DELETE: ReadonlySet<string> = new Set(["aws_cloudwatch_metric_alarm"]);
+
+/** Why a removal of this kind loses nothing, or undefined when it must be allowed explicitly. */
+export function safeRemovalReason(type: string, kind: string): string | undefined {
+  if (!isSafeToRemove(type)) return undefined;
+  if (SAFE_EXCEPT_OUTRIGHT_DELETE.has(type) && kind === "delete") return undefined;
+  return SAFE_TO_REMOVE[type];
+}
+
 export interface ProtectedAttribute {
   readonly attribute: string;
   readonly reason: string;
@@ -64,6 +77,29 @@ export const PROTECTED_ATTRIBUTES: Readonly<Record<string, readonly ProtectedAtt
     kms_master_key_id: "the key that encrypts queued events",
     sqs_managed_sse_enabled: "encryption at rest of queued events",
     message_retention_seconds: "a shorter retention drops queued (dead-lettered) events older than the new limit",
+    redrive_policy: "where failed messages go; removing it loses them after their retention",
+  }),
+  aws_sqs_queue_policy: attrs({
+    policy: "who may send to or read the queue; a Principal of * opens it to anyone",
+  }),
+  aws_sns_topic_policy: attrs({
+    policy: "who may publish to or subscribe to the alarm topic",
+  }),
+  aws_cloudwatch_event_rule: attrs({
+    state: "DISABLED stops delivery to every target of the rule",
+    event_pattern: "which events the rule delivers; a wrong pattern silently drops them",
+    event_bus_name: "the bus the rule listens on",
+  }),
+  aws_cloudwatch_event_target: attrs({
+    arn: "where the rule delivers events; another ARN sends them elsewhere, possibly to another account",
+    role_arn: "the role EventBridge delivers with",
+    dead_letter_config: "where undeliverable events go; without it they are lost after the retries",
+  }),
+  aws_cloudwatch_log_resource_policy: attrs({
+    policy_document: "who may write to the environment's log groups",
+  }),
+  aws_iam_role_policy: attrs({
+    policy: "what the role may do",
   }),
   aws_kinesis_stream: attrs({
     retention_period: "a shorter retention drops records older than the new limit",
@@ -80,6 +116,7 @@ export const PROTECTED_ATTRIBUTES: Readonly<Record<string, readonly ProtectedAtt
   aws_iam_role: attrs({
     assume_role_policy: "who may assume the role (the route to privilege escalation of issue #10)",
     permissions_boundary: "the ceiling on everything the role may do",
+    inline_policy: "what the role may do",
   }),
   aws_s3_bucket_public_access_block: attrs({
     block_public_acls: "public access to the bucket",

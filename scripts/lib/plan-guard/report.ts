@@ -1,5 +1,6 @@
 /** Text (job log) and Markdown (job summary, PR comment) renderings of a guard result. */
 import { explainReason } from "./actions";
+import { isSafeToRemove } from "./policy";
 import { BlockedFinding, DriftFinding, GuardResult, ProtectedUpdate, RemovalFinding } from "./evaluate";
 
 function what(d: RemovalFinding): string {
@@ -15,7 +16,9 @@ export function describeRemoval(d: RemovalFinding): string {
   if (c.deposed) bits.push(`deposed object ${c.deposed}`);
   if (c.actionReason) bits.push(explainReason(c.actionReason));
   if (c.replacePaths.length > 0) bits.push(`forced by ${c.replacePaths.join(", ")}`);
-  if (d.blocked) bits.push(`NOT ALLOWED: ${c.type} is not on the safe list`);
+  if (d.blocked) {
+    bits.push(isSafeToRemove(c.type) ? `NOT ALLOWED: ${c.type} may be replaced or forgotten, not deleted outright` : `NOT ALLOWED: ${c.type} is not on the safe list`);
+  }
   else if (d.safeReason) bits.push(`safe type: ${c.type} holds nothing`);
   else bits.push(`allowed by --allow-destroy ${d.allowedBy ?? ""}`.trimEnd());
   return bits.join("; ");

@@ -52,6 +52,7 @@ const KEYS = {
   dev: { resource: arn("kms", "key/1111"), context: { "aws:ResourceTag/environment": "dev", "aws:ResourceTag/project": PROJECT } },
   staging: { resource: arn("kms", "key/2222"), context: { "aws:ResourceTag/environment": "staging", "aws:ResourceTag/project": PROJECT } },
   untagged: { resource: arn("kms", "key/3333"), context: {} },
+  otherProject: { resource: arn("kms", "key/4444"), context: { "aws:ResourceTag/environment": "dev", "aws:ResourceTag/project": "payments" } },
   state: { resource: STATE_KEY, context: {} },
 };
 const LAMBDA = configs[0].rules.flatMap((r) => r.targets).flatMap((t) => (t.type === "lambda" ? [t.functionArn] : []));
@@ -238,6 +239,21 @@ describe("the boundary denies IAM and KMS administration outside the environment
     for (const action of KMS_NEW_KEY_ACTIONS) expect([action, decision(bounded, { action, ...KEYS.untagged })]).toEqual([action, "Allow"]);
     expect(decision(bounded, { action: "kms:CreateAlias", resource: arn("kms", "alias/genesys-eventbridge-dev") })).toBe("Allow");
     for (const action of ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKeyRotation", "kms:Decrypt"]) expect(allowed(apply, { action, ...KEYS.untagged })).toBe(false);
+  });
+
+  it("another project's key, even one tagged environment=dev: no retagging it in, no administration (attacker review)", () => {
+    const retag = { "aws:RequestTag/environment": "dev", "aws:RequestTag/project": PROJECT, "aws:TagKeys": ["environment", "project"] };
+    expect(decision(bounded, { action: "kms:TagResource", resource: KEYS.otherProject.resource, context: { ...KEYS.otherProject.context, ...retag } })).toBe("ExplicitDeny");
+    // No Allow of the boundary reaches a key whose project tag is another's.
+    for (const action of ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKey"]) expect([action, allowed(bounded, { action, ...KEYS.otherProject })]).toEqual([action, false]);
+  });
+
+  it("the setup calls of a just-created key do not reach a key tagged for another environment (attacker review)", () => {
+    for (const action of ["kms:EnableKeyRotation", "kms:UpdateAlias", "kms:CreateAlias", "kms:TagResource"]) {
+      for (const key of [KEYS.staging, KEYS.otherProject]) expect([action, key.resource, decision(bounded, { action, ...key })]).toEqual([action, key.resource, "ExplicitDeny"]);
+      // An untagged (just-created) key still gets its setup calls; tagging it needs the environment's request tags.
+      expect([action, allowed(bounded, { action, ...KEYS.untagged })]).toEqual([action, action !== "kms:TagResource"]);
+    }
   });
 
   it("KMS keys only with the environment's tags, aliases only its own", () => {

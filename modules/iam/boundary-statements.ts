@@ -2,7 +2,7 @@
  * The permissions boundary of one environment: the most its pipeline roles, and every role the apply role creates,
  * may do, plus explicit denies that hold whatever an identity policy says. docs/iam.md explains each statement.
  */
-import { ENVIRONMENT_TAG, EnvironmentNames } from "./environment-names";
+import { ENVIRONMENT_TAG, EnvironmentNames, PROJECT_TAG } from "./environment-names";
 import { ACCOUNT_READ, BOUNDED_ROLE_ACTIONS, KMS_NEW_KEY_ACTIONS, KMS_USE_ACTIONS } from "./environment-policies";
 import { IamPolicyStatement } from "./policy-document";
 
@@ -10,6 +10,9 @@ import { IamPolicyStatement } from "./policy-document";
  * The permissions boundary: the most any role of the environment may do (the apply, plan and rotation roles and
  * every role the apply role creates), plus explicit denies that hold whatever an identity policy says.
  */
+/** The changing calls a key may get before its tags count: retagging, enabling rotation, aliasing it. */
+const KMS_SETUP_CHANGES = ["kms:TagResource", "kms:EnableKeyRotation", "kms:CreateAlias", "kms:UpdateAlias"];
+
 export function boundaryStatements(n: EnvironmentNames, pipelineRoleArns: readonly string[]): IamPolicyStatement[] {
   const scope = n.scope();
   const p = n.props;
@@ -64,13 +67,17 @@ export function boundaryStatements(n: EnvironmentNames, pipelineRoleArns: readon
       Resource: allKeys,
       Condition: { StringNotEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: p.environment } },
     },
-    {
-      Sid: "DenyRetaggingOtherKeys",
+    // A key already tagged for another environment or another project: no retagging it into this one (the ceiling
+    // would then allow kms:* on it), and none of the setup calls a just-created key gets (enabling rotation,
+    // pointing this environment's alias at it). Administration of another project's key needs no deny of its own:
+    // no Allow of this boundary reaches a key whose project tag is not this project's.
+    ...[ENVIRONMENT_TAG, PROJECT_TAG].map((tag): IamPolicyStatement => ({
+      Sid: `DenyChangingOther${tag === ENVIRONMENT_TAG ? "Environment" : "Project"}Keys`,
       Effect: "Deny",
-      Action: "kms:TagResource",
+      Action: KMS_SETUP_CHANGES,
       Resource: allKeys,
-      Condition: { Null: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: "false" }, StringNotEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: p.environment } },
-    },
+      Condition: { Null: { [`aws:ResourceTag/${tag}`]: "false" }, StringNotEquals: { [`aws:ResourceTag/${tag}`]: tag === ENVIRONMENT_TAG ? p.environment : p.project } },
+    })),
     { Sid: "DenyUntaggedKeys", Effect: "Deny", Action: "kms:CreateKey", Resource: "*", Condition: { StringNotEquals: { [`aws:RequestTag/${ENVIRONMENT_TAG}`]: p.environment } } },
     // The state key is not the environment's: use it, never administer or tag it.
     ...(kmsKeyArn !== undefined ? [{ Sid: "DenyStateKeyAdmin", Effect: "Deny" as const, NotAction: KMS_USE_ACTIONS, Resource: kmsKeyArn }] : []),

@@ -443,6 +443,71 @@ describe("credentials", () => {
   });
 });
 
+describe("undocumented answers fail the call and say what came back", () => {
+  const TOKEN = "leaky-access-token-9f8e7d6c5b4a3210";
+  const loginAnswer = (body: unknown, contentType = "application/json") =>
+    server.addRoute({ method: "POST", pattern: "/oauth/token", auth: "none", handle: () => ({ status: 200, body, headers: { "Content-Type": contentType } }) });
+
+  test("a login answered with an HTML page fails at once, naming status, content type and first bytes", async () => {
+    loginAnswer("<html><body>Proxy login</body></html>", "text/html; charset=utf-8");
+    const { client, sleeps } = harness();
+    const err = await failure(client.login());
+    expect(err).toMatchObject({ kind: "undocumented", status: 200, retriable: false, operation: "login" });
+    expect(err.message).toContain("the content type is not JSON");
+    expect(err.message).toContain("content type text/html; charset=utf-8");
+    expect(err.message).toContain("<html><body>Proxy login");
+    expect(sleeps).toEqual([]);
+    expect(client.requestCount).toBe(1);
+  });
+
+  test.each([
+    [{ token_type: "bearer", expires_in: 86400 }, "no non-empty string access_token"],
+    [{ access_token: "", token_type: "bearer", expires_in: 86400 }, "no non-empty string access_token"],
+    [{ access_token: TOKEN, token_type: "mac", expires_in: 86400 }, 'token_type is not "bearer"'],
+    [{ access_token: TOKEN, expires_in: 86400 }, 'token_type is not "bearer"'],
+    [{ access_token: TOKEN, token_type: "bearer", expires_in: "86400" }, "expires_in is not a positive number"],
+    [[{ access_token: TOKEN }], "the body is not a JSON object"],
+  ])("login answer %j is refused (%s), without printing the token", async (body, problem) => {
+    loginAnswer(body);
+    const { client, logs } = harness();
+    const err = await failure(client.login());
+    expect(err.kind).toBe("undocumented");
+    expect(err.message).toContain(problem);
+    expect(err.message).toMatch(/HTTP 200, content type application\/json, \d+ characters, starting /);
+    expect(err.message + JSON.stringify(err) + logs.join("\n")).not.toContain(TOKEN);
+    // The API is never called with a token that did not come from a documented answer.
+    expect(server.countRequests({ path: "/api/v2/tokens/me" })).toBe(0);
+  });
+
+  test("the documented login answer (token_type in any case) is accepted", async () => {
+    loginAnswer({ access_token: TOKEN, token_type: "Bearer", expires_in: 60 });
+    const { client } = harness();
+    await expect(client.login()).resolves.toBeUndefined();
+  });
+
+  test("an API answer of another shape fails the call (HTTP 200 without the entity id)", async () => {
+    server.inject({ method: "GET", path: "/api/v2/oauth/clients/:id", status: 200, body: { entities: [] } });
+    const { client } = harness();
+    const err = await failure(client.getOAuthClient(TARGET_ID));
+    expect(err).toMatchObject({ kind: "undocumented", status: 200, operation: "getOAuthClient", retriable: false });
+    expect(err.message).toContain("it has no string id");
+    expect(err.message).toContain('starting "{\\"entities\\":[]}"');
+  });
+
+  test("a reset answer without the secret fails, saying the secret may have been reset; a secret in a wrong answer is masked", async () => {
+    const leaked = "secret-in-a-wrong-answer-0123456789";
+    server.inject({ method: "POST", path: "/api/v2/oauth/clients/:id/secret", status: 200, body: { id: "someone-else", secret: leaked } });
+    server.inject({ method: "POST", path: "/api/v2/oauth/clients/:id/secret", status: 200, body: { id: TARGET_ID } });
+    const { client } = harness();
+    const wrongId = await failure(client.regenerateOAuthClientSecret(TARGET_ID));
+    expect(wrongId.message).toContain(`its id is "someone-else", not "${TARGET_ID}"`);
+    expect(wrongId.message + JSON.stringify(wrongId)).not.toContain(leaked);
+    const noSecret = await failure(client.regenerateOAuthClientSecret(TARGET_ID));
+    expect(noSecret.message).toContain("it has no secret");
+    expect(noSecret.message).toContain("The secret may have been reset: its new value is unknown.");
+  });
+});
+
 describe("request counting", () => {
   test("counts logins, calls and retries per client instance", async () => {
     const a = harness();

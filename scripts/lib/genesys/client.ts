@@ -24,7 +24,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import * as platformClient from "purecloud-platform-client-v2";
-import { GenesysApiError, GenesysFailureKind, SdkFailure, isTransient, readSdkFailure } from "./errors";
+import { GenesysApiError, GenesysFailureKind, SdkFailure, UndocumentedAnswer, isTransient, readSdkFailure } from "./errors";
 import { regionEnvironment } from "./regions";
 import { Redactor, safeErrorMessage } from "../redact";
 import { RetryPolicy, backoffDelayMs, parseRetryAfterMs, realSleep, resolveRetryPolicy } from "../retry";
@@ -65,7 +65,7 @@ export type GenesysClientEvent =
       readonly path: string;
       /** HTTP status, absent when there was no answer. */
       readonly status?: number;
-      readonly outcome: "ok" | "http-error" | "timeout" | "network";
+      readonly outcome: "ok" | "http-error" | "timeout" | "network" | "undocumented";
       readonly durationMs: number;
     }
   | {
@@ -206,6 +206,7 @@ class InstrumentedHttpClient extends platformClient.DefaultHttpClient {
     private readonly attempts: AsyncLocalStorage<AttemptContext>,
     private readonly now: () => number,
     private readonly observe: RequestObserver,
+    private readonly redactor: Redactor,
   ) {
     super(timeoutMs);
   }
@@ -225,10 +226,15 @@ class InstrumentedHttpClient extends platformClient.DefaultHttpClient {
     const started = Date.now();
     const method = options.method;
     const path = safePath(options.url);
-    const report = (status: number | undefined, outcome: "ok" | "http-error" | "timeout" | "network"): void =>
+    const report = (status: number | undefined, outcome: "ok" | "http-error" | "timeout" | "network" | "undocumented"): void =>
       this.observe({ method, path, status, outcome, durationMs: Date.now() - started });
     return super.request(options).then(
-      (response: { status?: number }) => {
+      (response: { status?: number; headers?: unknown; data?: unknown }) => {
+        const problem = answerProblem(path, response);
+        if (problem !== undefined) {
+          report(response.status, "undocumented");
+          throw new UndocumentedAnswer(response.status ?? 0, describeAnswer(problem, response, this.redactor));
+        }
         report(response.status, "ok");
         return response;
       },
@@ -239,6 +245,68 @@ class InstrumentedHttpClient extends platformClient.DefaultHttpClient {
         throw error;
       },
     );
+  }
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function contentTypeOf(headers: unknown): string {
+  const value = isJsonObject(headers) ? headerValue(headers, "content-type") : undefined;
+  return typeof value === "string" ? value : "(none)";
+}
+
+/**
+ * What is wrong with the documented answer of `POST /oauth/token`, or undefined when it is the documented one:
+ * a JSON object with a non-empty string `access_token`, `token_type` "bearer" and a numeric `expires_in`
+ * (research notes genesys-api.md §1.1: the SDK's `loginClientCredentialsGrant` reads `access_token` and
+ * `expires_in`; the fields are `access_token`, `token_type`, `expires_in`, as gildas/go-gcloudcx
+ * `auth_clientcredentials.go` decodes them; RFC 6749 §5.1 makes `token_type` required).
+ */
+export function loginAnswerProblem(body: unknown): string | undefined {
+  if (!isJsonObject(body)) return "the body is not a JSON object";
+  if (typeof body.access_token !== "string" || body.access_token === "") return "it has no non-empty string access_token";
+  if (typeof body.token_type !== "string" || body.token_type.toLowerCase() !== "bearer") return 'its token_type is not "bearer"';
+  if (typeof body.expires_in !== "number" || !Number.isFinite(body.expires_in) || body.expires_in <= 0) {
+    return "its expires_in is not a positive number";
+  }
+  return undefined;
+}
+
+/**
+ * Every 2xx answer of the calls this client makes is a JSON document (an object for every call it has): an
+ * answer that is not JSON, or a login answer of another shape, fails the call. Per-call shapes are in `call`.
+ */
+function answerProblem(path: string, response: { status?: number; headers?: unknown; data?: unknown }): string | undefined {
+  const status = response.status ?? 0;
+  if (status < 200 || status > 299) return undefined;
+  if (status === 204 && (response.data === undefined || response.data === "")) return undefined;
+  if (!/[/+]json\b/i.test(contentTypeOf(response.headers))) return "the content type is not JSON";
+  if (path.endsWith("/oauth/token")) return loginAnswerProblem(response.data);
+  if (!isJsonObject(response.data) && !Array.isArray(response.data)) return "the body is not a JSON object";
+  return undefined;
+}
+
+/** Status, content type and the first bytes of an answer, secrets masked (any token or secret in it is registered first). */
+function describeAnswer(problem: string, response: { status?: number; headers?: unknown; data?: unknown }, redactor: Redactor): string {
+  const data = response.data;
+  registerCredentialFields(data, redactor, 0);
+  const text = typeof data === "string" ? data : data === undefined ? "" : (JSON.stringify(data) ?? "");
+  // Redacted before quoting: inside a quoted string the key-value rules would not see `"access_token": "…"`.
+  const first = redactor.redact(text.length > 120 ? `${text.slice(0, 120)}…` : text);
+  return redactor.redact(
+    `the answer is not the documented one (${problem}): HTTP ${response.status ?? "?"}, content type ${contentTypeOf(response.headers)}, ` +
+      `${text.length} characters${text ? `, starting ${JSON.stringify(first)}` : ""}`,
+  );
+}
+
+/** Registers every string under a credential-like key (access_token, secret, ...) anywhere in an answer. */
+function registerCredentialFields(value: unknown, redactor: Redactor, depth: number): void {
+  if (depth > 8 || value === null || typeof value !== "object") return;
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === "string" && /token|secret|password/i.test(key)) redactor.add(v);
+    else registerCredentialFields(v, redactor, depth + 1);
   }
 }
 
@@ -262,11 +330,27 @@ interface CallSpec {
   readonly path: string;
   /** Permission named in the hint of a 403. */
   readonly permission?: string;
+  /** What is wrong with a 2xx body, against the shape the API documents for the call; undefined when it fits. */
+  readonly expect: (body: unknown) => string | undefined;
 }
+
+/** The documented answer is an object (e.g. `TokenInfo`). */
+const anObject = (body: unknown): string | undefined => (isJsonObject(body) ? undefined : "the body is not a JSON object");
+
+/** The documented answer is an entity: an object with a non-empty string `id` (optionally this one). */
+const anEntity =
+  (id?: string) =>
+  (body: unknown): string | undefined => {
+    if (!isJsonObject(body)) return "the body is not a JSON object";
+    if (typeof body.id !== "string" || body.id === "") return "it has no string id";
+    if (id !== undefined && body.id !== id) return `its id is ${JSON.stringify(body.id)}, not ${JSON.stringify(id)}`;
+    return undefined;
+  };
 
 /** The SDK's extended-response success shape (`setReturnExtendedResponses(true)`). */
 interface ExtendedResponse {
   readonly status: number;
+  readonly headers?: unknown;
   readonly body: unknown;
 }
 
@@ -328,8 +412,12 @@ export class GenesysClient {
     if (gateway) this.sdk.setGateway({ host: gateway.host, protocol: gateway.protocol ?? "https", port: gateway.port });
     this.baseUrl = this.sdk.config.getConfUrl("api", this.sdk.config.basePath);
     this.sdk.setReturnExtendedResponses(true);
-    this.http = new InstrumentedHttpClient(this.timeoutMs, this.attempts, this.now, (e) =>
-      this.emit({ type: "request", clientId: this.clientId, ...e }),
+    this.http = new InstrumentedHttpClient(
+      this.timeoutMs,
+      this.attempts,
+      this.now,
+      (e) => this.emit({ type: "request", clientId: this.clientId, ...e }),
+      this.redactor,
     );
     this.sdk.setHttpClient(this.http);
 
@@ -363,14 +451,14 @@ export class GenesysClient {
 
   /** `GET /api/v2/tokens/me` (TokensApi.getTokensMe): the token's organization and OAuth client. No permission. */
   getTokensMe(): Promise<TokenInfo> {
-    return this.call({ operation: "getTokensMe", method: "GET", path: "/api/v2/tokens/me" }, () =>
+    return this.call({ operation: "getTokensMe", method: "GET", path: "/api/v2/tokens/me", expect: anObject }, () =>
       this.tokensApi.getTokensMe(),
     );
   }
 
   /** `GET /api/v2/organizations/me` (OrganizationApi.getOrganizationsMe): the organization. No permission. */
   getOrganizationsMe(): Promise<Organization> {
-    return this.call({ operation: "getOrganizationsMe", method: "GET", path: "/api/v2/organizations/me" }, () =>
+    return this.call({ operation: "getOrganizationsMe", method: "GET", path: "/api/v2/organizations/me", expect: anEntity() }, () =>
       this.organizationApi.getOrganizationsMe(),
     );
   }
@@ -378,7 +466,7 @@ export class GenesysClient {
   /** `GET /api/v2/oauth/clients/{id}` (OAuthApi.getOauthClient). Genesys no longer returns `secret` here. */
   getOAuthClient(id: string): Promise<OAuthClient> {
     return this.call(
-      { operation: "getOAuthClient", method: "GET", path: `/api/v2/oauth/clients/${id}`, permission: "oauth:client:view" },
+      { operation: "getOAuthClient", method: "GET", path: `/api/v2/oauth/clients/${id}`, permission: "oauth:client:view", expect: anEntity(id) },
       () => this.oauthApi.getOauthClient(id),
     );
   }
@@ -396,25 +484,18 @@ export class GenesysClient {
         method: "POST",
         path: `/api/v2/oauth/clients/${id}/secret`,
         permission: "oauth:client:edit",
+        expect: (body) => anEntity(id)(body) ?? (isJsonObject(body) && typeof body.secret === "string" && body.secret !== "" ? undefined : "it has no secret"),
       },
       () => this.oauthApi.postOauthClientSecret(id),
     );
-    if (typeof client.secret !== "string" || client.secret === "") {
-      throw new GenesysApiError(
-        `regenerateOAuthClientSecret (POST /api/v2/oauth/clients/${id}/secret) succeeded but the answer has no ` +
-          "secret: the secret was reset and is unknown. Reset it again and store the new value.",
-        { kind: "http", status: 200, method: "POST", path: `/api/v2/oauth/clients/${id}/secret`,
-          operation: "regenerateOAuthClientSecret", retriable: false, attempts: 1 },
-      );
-    }
-    this.redactor.addCredential(id, client.secret);
+    this.redactor.addCredential(id, client.secret as string);
     return client;
   }
 
   /** `PUT /api/v2/oauth/clients/{id}` (OAuthApi.putOauthClient): replaces the client's writable fields. */
   updateOAuthClient(id: string, body: OAuthClientRequest): Promise<OAuthClient> {
     return this.call(
-      { operation: "updateOAuthClient", method: "PUT", path: `/api/v2/oauth/clients/${id}`, permission: "oauth:client:edit" },
+      { operation: "updateOAuthClient", method: "PUT", path: `/api/v2/oauth/clients/${id}`, permission: "oauth:client:edit", expect: anEntity(id) },
       () => this.oauthApi.putOauthClient(id, body),
     );
   }
@@ -427,6 +508,7 @@ export class GenesysClient {
         method: "GET",
         path: `/api/v2/integrations/${id}`,
         permission: "integrations:integration:view",
+        expect: anEntity(id),
       },
       () => this.integrationsApi.getIntegration(id),
     );
@@ -440,6 +522,7 @@ export class GenesysClient {
         method: "GET",
         path: `/api/v2/integrations/${id}/config/current`,
         permission: "integrations:integration:view",
+        expect: anObject,
       },
       () => this.integrationsApi.getIntegrationConfigCurrent(id),
     );
@@ -453,6 +536,7 @@ export class GenesysClient {
         method: "GET",
         path: `/api/v2/authorization/roles/${id}`,
         permission: "authorization:role:view",
+        expect: anEntity(id),
       },
       () => this.authorizationApi.getAuthorizationRole(id, { userCount: false }),
     );
@@ -461,7 +545,8 @@ export class GenesysClient {
   // ------------------------------------------------------------------------------------------------- internals
 
   private async loginOnce(): Promise<void> {
-    const spec: CallSpec = { operation: "login", method: "POST", path: "/oauth/token" };
+    // The answer's shape is checked in the HTTP layer (loginAnswerProblem): the SDK keeps no raw answer.
+    const spec: CallSpec = { operation: "login", method: "POST", path: "/oauth/token", expect: () => undefined };
     try {
       const auth = await this.withRetry(spec, true, () =>
         this.sdk.loginClientCredentialsGrant(this.clientId, this.clientSecret),
@@ -485,9 +570,15 @@ export class GenesysClient {
   private async call<T>(spec: CallSpec, send: () => Promise<T>): Promise<T> {
     await this.ensureToken();
     const result: unknown = await this.withRetry(spec, false, send);
-    const body = (isExtendedResponse(result) ? result.body : result) as T;
+    const extended = isExtendedResponse(result) ? result : undefined;
+    const body = extended ? extended.body : result;
     this.registerSecrets(body);
-    return body;
+    const problem = spec.expect(body);
+    if (problem !== undefined) {
+      const answer = { status: extended?.status ?? 200, headers: extended?.headers, data: body };
+      throw this.toError(spec, { kind: "undocumented", status: answer.status, headers: {}, apiMessage: describeAnswer(problem, answer, this.redactor) }, 1);
+    }
+    return body as T;
   }
 
   /** Any `secret` in an answer is registered, so it cannot leak even from callers that print whole objects. */
@@ -587,6 +678,13 @@ export class GenesysClient {
       );
     }
     if (kind === "client") return "The request was not sent; this is a bug in the calling script.";
+    if (kind === "undocumented") {
+      const reset = spec.operation === "regenerateOAuthClientSecret" ? " The secret may have been reset: its new value is unknown." : "";
+      return (
+        `Nothing in that answer was used.${reset} Something other than the Genesys API may have answered: check ` +
+        `GENESYSCLOUD_GATEWAY_* and any proxy between this machine and ${this.baseUrl}, and https://status.mypurecloud.com.`
+      );
+    }
     if (isTransient(failure)) {
       const wait = nextDelayMs !== undefined ? ` (the next wait would have been ${formatMs(nextDelayMs)})` : "";
       const gave = `Gave up after ${attempts} attempt(s) within the retry bound of ${this.policy.maxAttempts} attempts / ${formatMs(this.policy.maxElapsedMs)}${wait}.`;

@@ -22,7 +22,12 @@ export type GenesysFailureKind =
   /** `POST /oauth/token` answered 400/401: wrong client id or secret, or the client is not usable. */
   | "bad-credentials"
   /** The SDK refused to send the request (programming error, e.g. a missing parameter). */
-  | "client";
+  | "client"
+  /**
+   * A 2xx answer that is not what the API documents for the call (not JSON, or JSON of another shape, e.g. a
+   * proxy's HTML page or a login answer without `access_token`): the call failed, and the message says what came back.
+   */
+  | "undocumented";
 
 /** What one failed attempt looked like, without any credential-bearing object. */
 export interface SdkFailure {
@@ -107,6 +112,20 @@ export class GenesysApiError extends Error implements GenesysApiErrorFields {
   }
 }
 
+/**
+ * Thrown by the client's HTTP layer (and by the per-call checks) for a 2xx answer that is not the documented
+ * one. `description` says what came back (status, content type, first bytes) and is already redacted.
+ */
+export class UndocumentedAnswer extends Error {
+  constructor(
+    readonly status: number,
+    readonly description: string,
+  ) {
+    super(description);
+    this.name = "UndocumentedAnswer";
+  }
+}
+
 const TIMEOUT_CODES = new Set(["ECONNABORTED", "ETIMEDOUT", "ESOCKETTIMEDOUT"]);
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -144,6 +163,9 @@ function httpFailure(status: number, headersIn: unknown, body: unknown, redactor
  * code/message/contextId and network error codes. Messages are redacted.
  */
 export function readSdkFailure(raw: unknown, redactor: Redactor): SdkFailure {
+  if (raw instanceof UndocumentedAnswer) {
+    return { kind: "undocumented", status: raw.status, headers: {}, apiMessage: redactor.redact(raw.description) };
+  }
   const r = asRecord(raw);
   if (r && typeof r.status === "number" && "error" in r && "body" in r) {
     return httpFailure(r.status, r.headers, r.body, redactor); // extended response

@@ -502,12 +502,12 @@ describe("rotate: Genesys faults", () => {
     measured.push(`429 storm smoke-tests=${serviceResult(r, "smoke-tests").genesysRequests} (3 retries)`);
   });
 
-  test("5xx then success: backs off 3 s and continues", async () => {
+  test("5xx on a read, 429 without Retry-After on the reset: backs off 3 s and continues", async () => {
     const f = await start();
     f.seedCurrent("rotation", "a");
     f.seedCurrent("smoke-tests", "a");
     f.server.inject({ method: "GET", path: "/api/v2/tokens/me", status: 503, times: 1 });
-    f.server.inject({ method: "POST", path: "/api/v2/oauth/clients/:id/secret", status: 502, times: 1 });
+    f.server.inject({ method: "POST", path: "/api/v2/oauth/clients/:id/secret", status: 429, times: 1 });
     const r = await f.run(["--service", "smoke-tests"]);
     expect(r.code).toBe(0);
     expect(r.sleeps).toEqual([3000, 3000]);

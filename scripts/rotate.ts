@@ -80,6 +80,8 @@ export interface RotateDeps {
   readonly appendAudit?: (file: string, line: string) => void;
   /** Overrides of the Genesys retry policy. */
   readonly genesysRetry?: Partial<RetryPolicy>;
+  /** Timeout of one Genesys request in ms. @default the client's (16 s) */
+  readonly genesysTimeoutMs?: number;
   /** Called after each successful protocol step; a throw is a crash of the process at that point (crash tests). */
   readonly afterStep?: (step: RotationStep, service: string) => void | Promise<void>;
   /** Awaited at every protocol boundary (the interleaving harness). */
@@ -320,6 +322,7 @@ export async function main(argv: readonly string[], deps: RotateDeps = {}): Prom
         sleep,
         redactor,
         retry: deps.genesysRetry,
+        timeoutMs: deps.genesysTimeoutMs,
         onEvent: meter.observe,
         log: (line) => stderr(`rotate: ${line}\n`),
       });

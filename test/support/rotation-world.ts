@@ -45,6 +45,8 @@ export class RotationWorld {
     this.outputsFile = writeOutputsFile(dir, this.outputs);
     const ids = Object.values(this.outputs.services).flatMap((s) => s.client_ids);
     this.server = new FakeGenesysServer({ oauthClients: [...ids.map((id) => ({ id, secret: `seed-secret-${id}-0123456789` })), { id: ADMIN.clientId, secret: ADMIN.clientSecret }] });
+    // Genesys's clock: the clients were last changed long before the test clock's "now".
+    for (const c of this.server.state.oauthClients.values()) c.dateModified = "2025-12-01T00:00:00.000Z";
     for (const s of Object.values(this.outputs.services)) this.sm.createSecret(s.secret_name, s.secret_arn);
     this.sm.now = () => this.clock;
   }

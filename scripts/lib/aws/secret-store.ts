@@ -100,6 +100,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function credentialFieldIsPublic(knownIds: readonly string[] = []): (key: string, value: string) => boolean {
   return (key, value) => {
+    if (knownIds.includes(value)) return true; // an id from the stack outputs is no secret, whatever field holds it
     switch (key) {
       case "clientId":
         return UUID.test(value) || knownIds.includes(value);

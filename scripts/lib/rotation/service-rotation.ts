@@ -281,7 +281,8 @@ class ServiceRotation {
     try {
       if (this.keepLock) {
         if (this.facts.lockKeptWhy?.startsWith("this run was interrupted")) return result;
-        if (this.keepLock.until > Date.parse(this.lock.lease?.expiresAt ?? "0")) await this.lock.renew(this.keepLock.until, this.keepLock.why);
+        // The lease (at least until the settle time) now says why the lock is kept, for the run that finds it.
+        await this.lock.renew(Math.max(this.keepLock.until, Date.parse(this.lock.lease?.expiresAt ?? "0")), this.keepLock.why);
         return result;
       }
       await this.j.step("unlock", undefined, async () => {
@@ -305,6 +306,7 @@ class ServiceRotation {
     } catch (err) {
       if (!(err instanceof LockMarkerValueError)) throw err;
     }
+    if (current) this.checkValue(current, "AWSCURRENT");
     if (this.ctx.bootstrapOnly && (current || stages.pending)) return this.j.skipped("is not empty; --bootstrap-only would leave it", current?.value.clientId, current?.versionId);
     if (stages.pending && stages.pending !== stages.current) return this.j.planned(current?.value.clientId ?? this.t.clientIds[0], `would test AWSPENDING version ${stages.pending} and promote it if it works, else reset`);
     const young = current ? this.tooYoung(current) : undefined;

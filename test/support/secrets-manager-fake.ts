@@ -72,8 +72,11 @@ export class SecretsManagerFake {
   private readonly failures: Array<{ command: FakeCommandName; error: Error; when?: (input: Record<string, unknown>) => boolean; applied: boolean }> = [];
   /** The fake's clock (version creation dates, the 24-hour rule). */
   now: () => Date = () => new Date();
-  /** Versions a secret may have before PutSecretValue fails with LimitExceededException. */
-  versionQuota = 100;
+  /**
+   * Versions a secret may have before PutSecretValue fails with LimitExceededException. The AWS pages read name
+   * "the quota for secret versions" but no number; 200 is an assumption (tests that need it set it).
+   */
+  versionQuota = 200;
   /** When true, UpdateSecretVersionStage ignores RemoveFromVersionId (NOT how AWS behaves: for negative tests). */
   casBroken = false;
 

@@ -37,6 +37,7 @@ describe("one normal rotation: what it costs", () => {
     const aws = (step: string) => r.audit.filter((e) => e.service === S && e.step === step).reduce((n, e) => n + Number(e.awsCalls), 0);
     const lock = aws("lock") + aws("unlock");
     expect(lock).toBe(4); // DescribeSecret, PutSecretValue (marker), UpdateSecretVersionStage (claim), UpdateSecretVersionStage (release)
+    expect(service.awsCalls).toBe(9); // + DescribeSecret, GetSecretValue, PutSecretValue, UpdateSecretVersionStage x2
     measured.push(
       `one service: Genesys ${service.genesysRequests} + rotator login ${r.report?.genesysRequests.authentication}; ` +
         `Secrets Manager ${service.awsCalls} calls for the service, of which the lock ${lock}`,

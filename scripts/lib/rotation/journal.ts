@@ -118,6 +118,11 @@ export class ServiceJournal {
     };
   }
 
+  /** `result` with the request and call counts as they are now (after the unlock). */
+  recount(result: ServiceResult): ServiceResult {
+    return { ...result, genesysRequests: this.ctx.meter.total - this.startRequests, awsCalls: this.ctx.awsCalls() - this.startAws };
+  }
+
   mark(): Mark {
     return { t: performance.now(), requests: this.ctx.meter.total, aws: this.ctx.awsCalls() };
   }

@@ -289,7 +289,7 @@ class ServiceRotation {
         await this.lock.release();
         return { value: undefined, message: "released the rotation lock" };
       });
-      return result;
+      return this.j.recount(result);
     } catch (err) {
       const text = err instanceof StepFailure || err instanceof LockLostError ? err.message : safeErrorMessage(err, this.ctx.redactor);
       if (err instanceof Interrupted) return result;

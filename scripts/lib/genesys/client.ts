@@ -199,6 +199,13 @@ interface AttemptContext {
   readonly deadline: number;
 }
 
+/**
+ * One store for every client: each enabled AsyncLocalStorage adds work to every promise of the process, so one
+ * per client instance made a long-running process (or test run) slower with every client it ever created.
+ * Each call runs its attempts inside its own context, so clients never see each other's deadlines.
+ */
+const ATTEMPT_CONTEXT = new AsyncLocalStorage<AttemptContext>();
+
 type RequestObserver = (event: Omit<Extract<GenesysClientEvent, { type: "request" }>, "clientId" | "type">) => void;
 
 /**
@@ -391,7 +398,7 @@ export class GenesysClient {
   private readonly now: () => number;
   private readonly onEvent?: (event: GenesysClientEvent) => void;
   private readonly logLine?: (line: string) => void;
-  private readonly attempts = new AsyncLocalStorage<AttemptContext>();
+  private readonly attempts = ATTEMPT_CONTEXT;
   private tokenExpiresAt: number | undefined;
   private loginInFlight: Promise<void> | undefined;
 

@@ -14,11 +14,11 @@ import { AWSCURRENT, LockMarkerValueError, SecretStages, SecretVersion, StoredCr
 import { GenesysClient, safeErrorMessage } from "../genesys/client";
 import { FRESH_TEST_ATTEMPTS, RESET_SETTLE_MS, resetSecret, testCredential } from "./genesys-ops";
 import { ServiceJournal, letter } from "./journal";
+import { checkValue, currentSinceOf, describeState, planService, tooYoung } from "./checks";
 import { DEFAULT_LEASE_MS, LockHeldError, LockLostError, RotationLock } from "./lock";
 import { RunFacts, recoverySteps } from "./recovery";
 import { Interrupted, RotationContext, RotatorSession, ServiceResult, ServiceTarget, StepFailure } from "./types";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** A tested AWSPENDING older than this is re-written with a fresh currentSince before promotion (min-age guard). */
 const STALE_PENDING_MS = 60 * 60 * 1000;
 
@@ -30,11 +30,6 @@ export function newVersionId(environment: string, service: string, runId: string
 /** The version-id prefix of run `runId` ("r" + 16 hex + "-"). */
 export function runPrefix(environment: string, service: string, runId: string): string {
   return `r${createHash("sha256").update(`genesys-rotation/${environment}/${service}/${runId}`).digest("hex").slice(0, 16)}-`;
-}
-
-/** When a credential became AWSCURRENT (currentSince; older values: rotatedAt). */
-export function currentSinceOf(value: StoredCredential): string {
-  return value.currentSince ?? value.rotatedAt;
 }
 
 /** Runs the protocol for one service. Never throws: failures are in the result, with recovery steps. */
@@ -297,46 +292,6 @@ class ServiceRotation {
     }
   }
 
-  private async dryRun(): Promise<ServiceResult> {
-    const stages = await this.ctx.store.stages(this.t.secretId);
-    if (stages.rotationEnabled) throw new StepFailure(`secret ${this.t.secretName} has RotationEnabled (a Secrets Manager rotation Lambda): the job would stop for this service`);
-    let current: SecretVersion | undefined;
-    try {
-      current = stages.current ? await this.ctx.store.read(this.t.secretId, AWSCURRENT) : undefined;
-    } catch (err) {
-      if (!(err instanceof LockMarkerValueError)) throw err;
-    }
-    if (current) this.checkValue(current, "AWSCURRENT");
-    if (this.ctx.bootstrapOnly && (current || stages.pending)) return this.j.skipped("is not empty; --bootstrap-only would leave it", current?.value.clientId, current?.versionId);
-    if (stages.pending && stages.pending !== stages.current) return this.j.planned(current?.value.clientId ?? this.t.clientIds[0], `would test AWSPENDING version ${stages.pending} and promote it if it works, else reset`);
-    const young = current ? this.tooYoung(current) : undefined;
-    if (current && young) return this.j.skipped(young, current.value.clientId, current.versionId);
-    const targetId = !current || this.t.clientIds.length === 1 ? this.t.clientIds[0] : (this.t.clientIds.find((id) => id !== current.value.clientId) as string);
-    await this.rotator.session.getOAuthClient(targetId);
-    return this.j.planned(targetId, `would reset the secret of client ${letter(this.t, targetId)} (${targetId}), store it as AWSPENDING, test it and move AWSCURRENT to it${current ? ` (replacing active client ${current.value.client})` : " (bootstrap)"}`);
-  }
-
-  /** Why the active credential is too young to rotate (by when it became AWSCURRENT), or undefined. */
-  private tooYoung(current: SecretVersion): string | undefined {
-    const minAgeMs = (this.ctx.minAgeDays ?? 0) * DAY_MS;
-    if (minAgeMs <= 0) return undefined;
-    const since = currentSinceOf(current.value);
-    const at = Date.parse(since);
-    if (Number.isNaN(at)) {
-      this.j.warn(`AWSCURRENT version ${current.versionId} has no valid rotatedAt/currentSince date, so its age is unknown; rotating it.`);
-      return undefined;
-    }
-    const ageMs = this.ctx.now().getTime() - at;
-    if (ageMs >= minAgeMs) return undefined;
-    const days = (ms: number) => `${Number(Math.max(0, ms / DAY_MS).toFixed(1))} days`;
-    const previous = this.t.clientIds.find((id) => id !== current.value.clientId) ?? current.value.clientId;
-    return (
-      `rotated ${days(ageMs)} ago (AWSCURRENT since ${since}), less than the minimum age of ${days(minAgeMs)}: rotating now would reset ` +
-      `client ${letter(this.t, previous)} (${previous}), which consumers that have not re-read AWSCURRENT may still use; skipped. ` +
-      "To rotate anyway (e.g. a leaked secret), run with --min-age-days 0"
-    );
-  }
-
   private adoptIfRotator(clientId: string, session: GenesysClient): void {
     if (this.rotator.session.clientId === clientId) {
       this.rotator.session = session;
@@ -344,21 +299,19 @@ class ServiceRotation {
     }
   }
 
-  /** The stored value must belong to this service and name one of its clients. */
+  private dryRun(): Promise<ServiceResult> {
+    return planService(this.ctx, this.rotator, this.t, this.j);
+  }
+
+  private tooYoung(current: SecretVersion): string | undefined {
+    return tooYoung(this.ctx, this.t, current, (w) => this.j.warn(w));
+  }
+
   private checkValue(version: SecretVersion, stage: string): void {
-    const v = version.value;
-    const problems: string[] = [];
-    if (!this.t.clientIds.includes(v.clientId)) problems.push(`names OAuth client ${v.clientId}, which is not one of the service's clients (${this.t.clientIds.join(", ")})`);
-    if (v.service !== this.t.name) problems.push(`belongs to service "${v.service}"`);
-    if (v.environment !== this.ctx.environment) problems.push(`belongs to environment "${v.environment}"`);
-    if (problems.length > 0) {
-      throw new StepFailure(`${stage} version ${version.versionId} of secret ${this.t.secretName} ${problems.join(" and ")}. Check that the stack outputs are those of this environment (--outputs) and that the stack is applied; nothing was changed.`);
-    }
+    checkValue(this.ctx, this.t, version, stage);
   }
 
   private describe(s: Inspection): string {
-    const c = s.current;
-    const head = c ? `AWSCURRENT version ${c.versionId} (client ${c.value.client} ${c.value.clientId})` : "no credential yet (no AWSCURRENT, or only a lock marker)";
-    return `${head}${s.stages.pending && s.stages.pending !== c?.versionId ? `, AWSPENDING version ${s.stages.pending}` : ""}${s.stages.previous ? `, AWSPREVIOUS version ${s.stages.previous}` : ""}`;
+    return describeState(s.stages, s.current);
   }
 }

@@ -122,9 +122,15 @@ interface Args {
 }
 
 const EPILOG = `Rotates the OAuth client secrets of the selected services. Each service has clients a and b: the one that
-is NOT active (not named by the secret's AWSCURRENT) gets a new secret, stored as AWSPENDING, tested (login +
-GET /api/v2/tokens/me) and then made AWSCURRENT; the previously active client keeps working until the next
-rotation. An empty secret is bootstrapped with client a. A run interrupted half-way is resumed by running again.
+is NOT active (not named by the secret's AWSCURRENT) gets a new secret (reset once, never retried after a timeout
+or 5xx), stored as AWSPENDING, tested (login), made AWSCURRENT and tested again (moved back if it died); the
+previously active client keeps working until the next rotation. An empty secret is bootstrapped with client a. A
+run interrupted half-way is resumed by running again.
+
+One run at a time per secret: each service's secret carries a rotation lock (staging label ROTATION_LOCK, owner and
+1-hour lease). A run that finds it held stops for that service, naming the holder; --break-lock takes it anyway
+(only when the holder is surely dead; docs/rotation.md). A secret with RotationEnabled (an AWS rotation Lambda) is
+left alone with an error.
 
 The rotator logs in with the AWSCURRENT credential of the "${ROTATOR_SERVICE}" service's secret, or, while that secret is
 empty (first run) or with --credentials-from-env, with GENESYSCLOUD_OAUTHCLIENT_ID / GENESYSCLOUD_OAUTHCLIENT_SECRET.

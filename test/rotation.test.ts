@@ -615,7 +615,7 @@ describe("rotate: dry run, inputs, help", () => {
     let out = "";
     const code = await main(["--help"], { stdout: (t) => void (out += t), stderr: () => undefined });
     expect(code).toBe(0);
-    for (const text of ["--env", "--service", "--all", "--dry-run", "--min-age-days", "--json", "--outputs", "--audit-log", "10  nothing to do", "20  failed", "30  failed after"]) {
+    for (const text of ["--env", "--service", "--all", "--dry-run", "--min-age-days", "--json", "--outputs", "--audit-log", "--break-lock", "ROTATION_LOCK", "10  nothing to do", "20  failed", "30  failed after"]) {
       expect(out).toContain(text);
     }
   });

@@ -31,6 +31,8 @@ const targets: Record<string, ServiceTarget> = Object.fromEntries(
 const knownIds = Object.values(outputs.services).flatMap((o) => o.client_ids);
 const seedSecret = (id: string) => `seed-secret-${id}-0123456789`;
 const server = new FakeGenesysServer({ oauthClients: [...knownIds.map((id) => ({ id, secret: seedSecret(id) })), { id: ADMIN.clientId, secret: ADMIN.clientSecret }] });
+/** One Secrets Manager fake, emptied for every interleaving. */
+const sm = new SecretsManagerFake();
 let checked = 0;
 const summary: string[] = [];
 
@@ -54,7 +56,7 @@ function freshWorld(seed: (sm: SecretsManagerFake) => void): SecretsManagerFake 
   server.state.tokens.clear();
   server.clearFaults();
   server.clearRequests();
-  const sm = new SecretsManagerFake();
+  sm.reset();
   sm.now = () => NOW;
   for (const t of Object.values(targets)) sm.createSecret(t.secretName, t.secretId);
   seed(sm);

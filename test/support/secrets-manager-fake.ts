@@ -105,6 +105,14 @@ export class SecretsManagerFake {
     this.mock.on(ListSecretVersionIdsCommand).callsFake(handle("ListSecretVersionIds", (i) => this.listVersions(i)));
   }
 
+  /** Forgets every secret, call and pending failure (one fake reused by many short scenarios). */
+  reset(): void {
+    this.secrets.clear();
+    this.calls.length = 0;
+    this.failures.length = 0;
+    this.casBroken = false;
+  }
+
   /** Turns AWS's own rotation (a rotation Lambda) on or off for a secret: DescribeSecret RotationEnabled. */
   setRotationEnabled(secretId: string, enabled: boolean): void {
     this.find(secretId).rotationEnabled = enabled;

@@ -110,6 +110,8 @@ describe("AWS's own rotation", () => {
     expect(r.code).toBe(20);
     expect(result(r).message).toMatch(/has RotationEnabled: a Secrets Manager rotation Lambda also rotates it.*cancel-rotate-secret --secret-id arn:aws:secretsmanager:/);
     expect(result(r, "rotation").status).toBe("rotated");
+    const marker = /only its lock marker, version (\S+), was written/.exec(result(r).recovery[0])?.[1] as string;
+    expect(JSON.parse(w.sm.versionValue(w.arn(S), marker) as string)).toHaveProperty("rotationLock");
     const after = w.sm.stages(w.arn(S));
     expect(Object.fromEntries(Object.entries(after).filter(([, l]) => l.some((x) => x.startsWith("AWS"))))).toEqual(before);
     expect(w.server.writeRequests().filter((q) => q.path.includes(w.ids(S)[1]))).toEqual([]);

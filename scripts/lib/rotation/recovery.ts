@@ -24,6 +24,8 @@ export interface RunFacts {
   /** The lock is kept (crash, or a reset with unknown outcome) until this time. */
   readonly lockKeptUntil?: string;
   readonly lockKeptWhy?: string;
+  /** The lock marker version this run wrote, if it took the lock. */
+  readonly lockMarker?: string;
 }
 
 type Check = { readonly version?: SecretVersion; readonly note: string; readonly works?: boolean };
@@ -61,7 +63,8 @@ export async function recoverySteps(ctx: RotationContext, target: ServiceTarget,
   }
   const resetWho = facts.resetClientId ? `client ${letter(target, facts.resetClientId)} (${facts.resetClientId})` : "";
   if (facts.reset === "none" && !facts.newVersionId) {
-    steps.push(`Nothing was changed in Genesys or in secret ${target.secretName} by this run. Fix the cause above and re-run: ${rerun}`);
+    const marker = facts.lockMarker ? ` (only its lock marker, version ${facts.lockMarker}, was written)` : "";
+    steps.push(`Nothing was changed in Genesys or in the credentials of secret ${target.secretName} by this run${marker}. Fix the cause above and re-run: ${rerun}`);
     if (stages.pending && stages.pending !== stages.current) {
       steps.push(`AWSPENDING version ${stages.pending} (left by an earlier run) is still there; the re-run tests it and promotes it only if it works.`);
     }

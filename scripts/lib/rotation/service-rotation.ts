@@ -264,6 +264,7 @@ class ServiceRotation {
     const message = err instanceof Error && (err instanceof StepFailure || err instanceof Interrupted || err instanceof LockHeldError) ? err.message : safeErrorMessage(err, this.ctx.redactor);
     if (err instanceof Interrupted && this.lock.versionId) this.keepLock = { until: Date.parse(this.lock.lease?.expiresAt ?? ""), why: "this run was interrupted and could not release it" };
     if (this.keepLock) this.facts = { ...this.facts, lockKeptUntil: new Date(Math.max(this.keepLock.until, Date.parse(this.lock.lease?.expiresAt ?? "0"))).toISOString(), lockKeptWhy: this.keepLock.why };
+    this.facts.lockMarker = this.lock.versionId;
     if (err instanceof LockHeldError) {
       return this.j.result("failed", { message, recovery: [`Nothing was changed. ${message}`] });
     }

@@ -28,19 +28,33 @@ function result(r: WorldRun, service = S): ServiceResult {
 const at = (days: number, minutes = 0) => new Date(NOW.getTime() + days * DAY + minutes * 60_000);
 
 describe("one normal rotation: what it costs", () => {
-  test("3 Genesys requests + the rotator's login; the lock costs 4 Secrets Manager calls", async () => {
+  test("3 Genesys requests + the rotator's login; the lock costs 6 Secrets Manager calls", async () => {
     const r = await w.run(["--service", S, "--json"]);
     expect(r.code).toBe(0);
     const service = result(r);
     expect(service.genesysRequests).toBe(3); // reset, login before the move, login after it
     expect(r.report?.genesysRequests).toEqual({ total: 4, authentication: 1 });
-    const aws = (step: string) => r.audit.filter((e) => e.service === S && e.step === step).reduce((n, e) => n + Number(e.awsCalls), 0);
-    const lock = aws("lock") + aws("unlock");
-    expect(lock).toBe(4); // DescribeSecret, PutSecretValue (marker), UpdateSecretVersionStage (claim), UpdateSecretVersionStage (release)
-    expect(service.awsCalls).toBe(9); // + DescribeSecret, GetSecretValue, PutSecretValue, UpdateSecretVersionStage x2
+    const calls = w.sm.calls.filter((c) => c.input.SecretId === w.arn(S)).map((c) => `${c.command}${c.input.VersionStage ? `:${String(c.input.VersionStage)}` : ""}${c.input.VersionStages ? `:${String(c.input.VersionStages)}` : ""}`);
+    expect(calls).toEqual([
+      "DescribeSecret", // lock: who holds ROTATION_LOCK
+      "PutSecretValue:LOCK_CLAIM", // lock: the marker
+      "UpdateSecretVersionStage:ROTATION_LOCK", // lock: claim (compare-and-swap)
+      "DescribeSecret", // inspect
+      "GetSecretValue:AWSCURRENT", // inspect
+      "DescribeSecret", // lock: fence before the reset
+      "PutSecretValue:AWSPENDING",
+      "DescribeSecret", // lock: fence before the move
+      "UpdateSecretVersionStage:AWSCURRENT",
+      "UpdateSecretVersionStage:AWSPENDING",
+      "UpdateSecretVersionStage:ROTATION_LOCK", // lock: release (compare-and-swap)
+    ]);
+    expect(service.awsCalls).toBe(calls.length);
+    // The lock's calls: its labels, and every DescribeSecret but the inspect's.
+    const lock = calls.filter((c) => c.includes("LOCK")).length + calls.filter((c) => c === "DescribeSecret").length - 1;
+    expect(lock).toBe(6);
     measured.push(
       `one service: Genesys ${service.genesysRequests} + rotator login ${r.report?.genesysRequests.authentication}; ` +
-        `Secrets Manager ${service.awsCalls} calls for the service, of which the lock ${lock}`,
+        `Secrets Manager ${service.awsCalls} calls for the service, of which the lock ${lock} (take 3, two fences 2, release 1)`,
     );
   });
 });
@@ -217,6 +231,45 @@ describe("the lock, seen from the CLI", () => {
     expect(first.code).toBe(20);
     expect(result(first).message).toContain("no longer holds the rotation lock");
     expect(w.server.countRequests(SECRET_POST)).toBe(1);
+    expect(w.accepts(w.credential(S))).toBe(true);
+  });
+});
+
+describe("a lock broken while its holder is alive", () => {
+  test("the holder stops at the fence before its reset: only the breaker resets, AWSCURRENT logs in throughout", async () => {
+    let paused: (() => void) | undefined;
+    const dead: string[] = [];
+    const watch = () => {
+      if (!w.accepts(w.credential(S))) dead.push("AWSCURRENT does not log in");
+    };
+    const firstRun = w.run(["--service", S, "--json"], {
+      owner: "alice@laptop pid 1",
+      pause: async (point, service) => {
+        watch();
+        if (service === S && point === "inspect") await new Promise<void>((resolve) => (paused = resolve));
+      },
+    });
+    while (!paused) await new Promise((r) => setTimeout(r, 5));
+    // Bob breaks the lock and gets as far as inspecting (AWSCURRENT = a) ...
+    let bobPaused: (() => void) | undefined;
+    const secondRun = w.run(["--service", S, "--json", "--break-lock"], {
+      owner: "bob@ci pid 2",
+      pause: async (point, service) => {
+        watch();
+        if (service === S && point === "inspect") await new Promise<void>((resolve) => (bobPaused = resolve));
+      },
+    });
+    while (!bobPaused) await new Promise((r) => setTimeout(r, 5));
+    // ... then Alice goes on: her fence stops her before the reset, so Bob's later reset kills nothing current.
+    paused();
+    const first = await firstRun;
+    bobPaused();
+    const second = await secondRun;
+    expect(first.code).toBe(20);
+    expect(result(first).message).toContain("no longer holds the rotation lock (broken or expired), so it stopped before resetting client b");
+    expect(second.code).toBe(0);
+    expect(w.server.countRequests(SECRET_POST)).toBe(1);
+    expect(dead).toEqual([]);
     expect(w.accepts(w.credential(S))).toBe(true);
   });
 });

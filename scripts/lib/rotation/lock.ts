@@ -18,10 +18,12 @@
  * release: UpdateSecretVersionStage(ROTATION_LOCK, RemoveFromVersionId M) — also a CAS: it fails when the lock
  *   was broken or taken over meanwhile (LockLostError: the run reports it loudly).
  * renew: steps 3-4 with H = M (a longer lease, e.g. after a reset whose outcome is unknown).
+ * ensureHeld: the fence before the reset and before the move of AWSCURRENT (one DescribeSecret each): a run whose
+ *   lock was broken meanwhile stops there instead of resetting or promoting next to the run that broke it.
  *
  * Versions: each acquire adds one marker version; released markers have no label (deprecated) and AWS removes
  * them (when a secret has more than 100 versions, those older than 24 hours). LOCK_CLAIM keeps at most one
- * marker labelled. Cost: 3 calls to take a free lock (+1 GetSecretValue when a holder is found) and 1 to release.
+ * marker labelled. Cost: 3 calls to take a free lock (+1 GetSecretValue when a holder is found), 1 per fence, 1 to release.
  */
 import { randomUUID } from "node:crypto";
 import { SecretStages, SecretStore, SecretStoreError, holderOf, LOCK_MARKER_KEY } from "../aws/secret-store";
@@ -157,6 +159,18 @@ export class RotationLock {
       throw err;
     }
     this.markerId = undefined;
+  }
+
+  /**
+   * The fence before an irreversible step (the reset, the move of AWSCURRENT): one DescribeSecret; throws when
+   * the lock was broken or taken over since (an operator's --break-lock while this run was alive).
+   * @throws LockLostError
+   */
+  async ensureHeld(before: string): Promise<void> {
+    if (!this.heldIn(await this.o.store.stages(this.o.secretId))) {
+      this.markerId = undefined; // not ours any more: nothing to release
+      throw new LockLostError(`this run no longer holds the rotation lock (broken or expired), so it stopped before ${before}`);
+    }
   }
 
   /** True when `stages` (a fresh DescribeSecret) shows this run's marker holding the lock and its lease is running. */

@@ -178,6 +178,7 @@ class ServiceRotation {
     if (!current) this.j.audit("bootstrap", "ok", undefined, targetId, undefined, `the secret holds no credential: ${who} is reset and stored`);
     this.facts.resetClientId = targetId;
     const secret = await this.j.step("createSecret", targetId, async () => {
+      await this.lock.ensureHeld(`resetting ${who}`);
       const sentAt = this.ctx.now();
       this.j.regenerated = true;
       const out = await resetSecret(this.rotator.session, targetId, sentAt, this.ctx);
@@ -224,6 +225,7 @@ class ServiceRotation {
       throw new StepFailure(`this run's lock lease ran out (${lease?.expiresAt}) before AWSCURRENT could be moved; AWSPENDING version ${versionId} is kept`);
     }
     await this.j.step("finishSecret", value.clientId, async () => {
+      await this.lock.ensureHeld(`moving AWSCURRENT to version ${versionId}`);
       await this.ctx.store.promote(this.t.secretId, versionId, from);
       this.j.storeChanged = true;
       return { value: undefined, versionId, message: `AWSCURRENT moved to version ${versionId}${from ? `; AWSPREVIOUS is version ${from}` : ""}` };

@@ -195,7 +195,15 @@ export class RotationLock {
       ...(extend ? { note: extend.note } : {}),
     };
     const marker = randomUUID();
-    await store.putVersion(secretId, marker, JSON.stringify({ [LOCK_MARKER_KEY]: lease }), LOCK_CLAIM);
+    try {
+      await store.putVersion(secretId, marker, JSON.stringify({ [LOCK_MARKER_KEY]: lease }), LOCK_CLAIM);
+    } catch (err) {
+      if (!(err instanceof SecretStoreError && err.awsError === "LimitExceededException")) throw err;
+      // Say how full the secret is (ListSecretVersionIds), so the operator knows how long to wait.
+      const count = await store.versionCount(secretId, now).catch(() => undefined);
+      const detail = count ? ` It has ${count.total} versions, ${count.lastDay} of them created in the last 24 hours (AWS removes only older unlabelled ones).` : "";
+      throw new SecretStoreError(`${err.message}${detail}`, err.awsError);
+    }
     try {
       await store.moveLabel(secretId, ROTATION_LOCK, marker, from);
     } catch (err) {

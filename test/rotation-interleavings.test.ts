@@ -23,7 +23,9 @@ import { ADMIN, ENV, NOW, REGION } from "./support/rotation-world";
  */
 
 const SERVICE = "smoke-tests";
-const TIMEOUT_MS = 150;
+/** Client timeout where timeouts are injected (short, to stay fast), and elsewhere (long: no spurious timeouts on a busy machine). */
+const TIMEOUT_MS = 250;
+const CALM_TIMEOUT_MS = 10_000;
 const outputs = buildStackOutputs(ENV);
 const targets: Record<string, ServiceTarget> = Object.fromEntries(
   Object.entries(outputs.services).map(([name, o]) => [name, { name, clientIds: o.client_ids, secretId: o.secret_arn, secretName: o.secret_name }]),
@@ -43,6 +45,7 @@ type Spec = {
   readonly bootstrapOnly?: boolean;
   readonly admin?: boolean;
   readonly breakLock?: boolean;
+  readonly timeoutMs?: number;
 };
 type Fault = { readonly kind: "429" | "timeout" };
 
@@ -81,7 +84,7 @@ async function rotate(sm: SecretsManagerFake, spec: Spec, pause: RotationContext
   const meter = new RequestMeter();
   const store = new SecretStore(sm.client, redactor, knownIds);
   const newSession = (c: Credential) =>
-    new GenesysClient({ region: REGION, ...c, gateway: server.gateway(), timeoutMs: TIMEOUT_MS, retry: { maxAttempts: 3 }, sleep: async () => undefined, redactor, onEvent: meter.observe });
+    new GenesysClient({ region: REGION, ...c, gateway: server.gateway(), timeoutMs: spec.timeoutMs ?? CALM_TIMEOUT_MS, retry: { maxAttempts: 3 }, sleep: async () => undefined, redactor, onEvent: meter.observe });
   const ctx: RotationContext = {
     environment: ENV, genesysRegion: REGION, store, awsCalls: () => store.calls, redactor, meter, newSession,
     dryRun: false, bootstrapOnly: spec.bootstrapOnly, breakLock: spec.breakLock, runId: spec.runId, owner: `${spec.name} rotator`, minAgeDays: 7,
@@ -142,9 +145,9 @@ async function interleave(
   const b = startRun(sm, second, j, check);
   const bPaused = (await b.stopped) === "paused";
   if (fault?.kind === "429") server.inject({ path: /.*/, status: 429, retryAfterSeconds: 0 });
-  if (fault?.kind === "timeout") server.inject({ path: /.*/, delayMs: TIMEOUT_MS + 60 });
+  if (fault?.kind === "timeout") server.inject({ path: /.*/, delayMs: TIMEOUT_MS + 50 });
   const results = [...(await a.resume()), ...(await b.resume())];
-  if (fault?.kind === "timeout") await new Promise((r) => setTimeout(r, 80)); // a late reset lands
+  if (fault?.kind === "timeout") await new Promise((r) => setTimeout(r, 100)); // a late reset lands
   check("end");
   server.clearFaults();
   // Never two resets in one interleaving: the second rotator waited for the lock or stood aside (unless it broke
@@ -170,7 +173,8 @@ async function allInterleavings(label: string, seed: (sm: SecretsManagerFake) =>
     }
   }
   for (let i = 0; bothOrders; i++) {
-    const r = await interleave(seed, x, y, i, 1000, { kind: i % 2 === 0 ? "429" : "timeout" });
+    const kind = i % 2 === 0 ? "429" : "timeout";
+    const r = await interleave(seed, { ...x, timeoutMs: TIMEOUT_MS }, y, i, 1000, { kind });
     if (!r.aPaused) break;
   }
   summary.push(`${label}: ${checked - before}`);

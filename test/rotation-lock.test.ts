@@ -43,6 +43,8 @@ describe("rotation lock (Secrets Manager labels, compare-and-swap)", () => {
     expect(await lock("run-c", () => new Date(NOW.getTime() + HOUR + 1)).acquire(false)).toMatch(/^took over the expired lock of run-a/);
     await expect(a.release()).rejects.toThrow(LockLostError);
     expect(await lock("run-d").acquire(true)).toMatch(/^BROKE the lock \(--break-lock\) of run-c/);
+    // A CI re-run (same run id) after a cancelled attempt takes its own run's lock.
+    expect(await lock("run-d").acquire(false)).toMatch(/^took over the lock of an earlier attempt of this run of run-d/);
   });
 
   test("release frees it; marker versions do not pile up: at most one stays labelled, AWS removes the rest after 24 h", async () => {

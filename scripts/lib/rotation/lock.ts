@@ -8,7 +8,8 @@
  * acquire:
  *   1. DescribeSecret: who holds ROTATION_LOCK (version H, or nobody).
  *   2. If H: GetSecretValue of H. A lease that has not expired stops the run (LockHeldError names owner, run and
- *      expiry), unless --break-lock. An expired lease is taken over (said in the log and audit).
+ *      expiry), unless --break-lock. An expired lease, or one of an earlier attempt of the same CI run (same run id,
+ *      not "local"), is taken over (said in the log and audit).
  *   3. PutSecretValue of a new marker M with the label LOCK_CLAIM (a label is required; LOCK_CLAIM only parks it).
  *   4. UpdateSecretVersionStage(ROTATION_LOCK, MoveToVersionId M, RemoveFromVersionId H or none): the
  *      compare-and-swap. AWS fails it when H no longer holds the label, or when someone attached it while we
@@ -121,8 +122,10 @@ export class RotationLock {
       const text = (await store.readMarkerText(secretId, ROTATION_LOCK, holder))?.text;
       const lease = text === undefined ? undefined : parseLease(text);
       const expired = lease !== undefined && Date.parse(lease.expiresAt) <= this.o.now().getTime();
+      // A CI re-run keeps its run id (GITHUB_RUN_ID) and starts only after the earlier attempt ended.
+      const sameRun = lease !== undefined && this.o.runId !== "local" && lease.runId === this.o.runId;
       const who = lease ? describeLease(lease) : `an unreadable marker (version ${holder})`;
-      if (!expired && !breakLock) {
+      if (!expired && !sameRun && !breakLock) {
         throw new LockHeldError(
           `the rotation lock of this secret is held by ${who}. Another rotation of this service is running (or died ` +
             `without releasing it). Wait for it${lease ? ` or until ${lease.expiresAt}` : ""}; if you are sure no run is active, ` +
@@ -131,7 +134,7 @@ export class RotationLock {
           lease,
         );
       }
-      tookOver = `${expired ? "took over the expired lock" : "BROKE the lock (--break-lock)"} of ${who}`;
+      tookOver = `${expired ? "took over the expired lock" : sameRun ? "took over the lock of an earlier attempt of this run" : "BROKE the lock (--break-lock)"} of ${who}`;
     }
     await this.claim(holder, undefined);
     return tookOver;

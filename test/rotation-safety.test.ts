@@ -1,6 +1,7 @@
 // Must be first: the Genesys SDK reads ~/.genesyscloudjavascript/config when it loads.
 import "./support/isolated-home";
 
+import { UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from "../scripts/lib/aws/secret-store";
 import { ServiceResult } from "../scripts/lib/rotation/rotation";
 import { DAY, NOW, RotationWorld, WorldRun } from "./support/rotation-world";
@@ -209,6 +210,31 @@ describe("recovery texts are true in the state they are printed in", () => {
     expect(text).toMatch(/AWSPREVIOUS cannot restore service \(AWSPREVIOUS is version .*which does NOT work/);
     expect(text).not.toMatch(/move AWSCURRENT back/);
     expect(w.sm.valueAt(w.arn(S), AWSPREVIOUS)).toBeDefined();
+  });
+});
+
+describe("the printed hand commands work on the state they were printed in", () => {
+  test("a run killed after testing: 'finish by hand' moves AWSCURRENT to the tested secret; both clients log in", async () => {
+    const aCredential = w.credential(S);
+    const r = await w.run(["--service", S, "--json"], { afterStep: async (step) => void (step === "testSecret" && (() => { throw new Error("killed"); })()) });
+    expect(r.code).toBe(30);
+    const line = result(r).recovery.find((t) => t.startsWith("Or finish by hand: ")) as string;
+    expect(line).toBeDefined();
+    for (const command of line.replace("Or finish by hand: ", "").split(" && ")) {
+      const arg = (name: string) => new RegExp(`--${name} (\\S+)`).exec(command)?.[1];
+      const input = {
+        SecretId: arg("secret-id") as string,
+        VersionStage: arg("version-stage") as string,
+        MoveToVersionId: arg("move-to-version-id") as string | undefined,
+        RemoveFromVersionId: arg("remove-from-version-id") as string | undefined,
+      };
+      expect(command.startsWith("aws secretsmanager update-secret-version-stage ")).toBe(true);
+      await w.sm.client.send(new UpdateSecretVersionStageCommand(input));
+    }
+    expect(w.credential(S)?.clientId).toBe(w.ids(S)[1]);
+    expect(w.accepts(w.credential(S))).toBe(true);
+    expect(w.accepts(aCredential)).toBe(true);
+    expect(Object.values(w.sm.stages(w.arn(S))).flat()).not.toContain(AWSPENDING);
   });
 });
 

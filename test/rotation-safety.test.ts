@@ -213,6 +213,24 @@ describe("recovery texts are true in the state they are printed in", () => {
   });
 });
 
+describe("recovery texts never offer a credential a late reset may kill", () => {
+  test("AWSCURRENT dead, the reset of the AWSPREVIOUS client unanswered: AWSPREVIOUS is not offered (and the late reset does kill it)", async () => {
+    expect((await w.run(["--service", S])).code).toBe(0); // b current, a previous (works)
+    const [a, b] = w.ids(S);
+    w.server.state.oauthClients.get(b)!.secret = "reset-by-hand-0123456789abcdef";
+    w.clock = at(31);
+    w.server.inject({ ...SECRET_POST, hold: true });
+    const r = await w.run(["--service", S, "--json"], { genesysTimeoutMs: 150 });
+    const text = result(r).recovery.join("\n");
+    expect(text).toMatch(/AWSCURRENT is version \S+ \(client b, .*\), which does NOT work/);
+    expect(w.accepts(w.previous(S))).toBe(true); // works now ...
+    expect(text).toContain(`AWSPREVIOUS is not offered: it is client a (${a}), whose reset may still be applied late`);
+    expect(text).not.toMatch(/move AWSCURRENT back/);
+    await w.server.releaseHeld();
+    expect(w.accepts(w.previous(S))).toBe(false); // ... and not after the late reset
+  });
+});
+
 describe("the printed hand commands work on the state they were printed in", () => {
   test("a run killed after testing: 'finish by hand' moves AWSCURRENT to the tested secret; both clients log in", async () => {
     const aCredential = w.credential(S);

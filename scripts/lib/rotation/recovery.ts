@@ -102,7 +102,10 @@ export async function recoverySteps(ctx: RotationContext, target: ServiceTarget,
   }
   if (current.works === false || !current.version) {
     const previous = await check(ctx, target, AWSPREVIOUS);
-    if (previous.works && previous.version && current.version) {
+    const doomed = facts.reset === "unknown" && previous.version?.value.clientId === facts.resetClientId;
+    if (doomed) {
+      steps.push(`AWSPREVIOUS is not offered: it is ${resetWho}, whose reset may still be applied late. Re-run after the lock's lease (below) to reset and store a new secret.`);
+    } else if (previous.works && previous.version && current.version) {
       steps.push(
         `Consumers fail until AWSCURRENT works. ${previous.note}: to restore service now, move AWSCURRENT back: aws secretsmanager ` +
           `update-secret-version-stage --secret-id ${target.secretId} --version-stage AWSCURRENT --move-to-version-id ${previous.version.versionId} ` +

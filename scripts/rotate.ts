@@ -4,10 +4,11 @@
  *
  *   npm run rotate -- --env prod --all [--dry-run] [--json] [--outputs FILE] [--audit-log FILE]
  *
- * This file is argument parsing and wiring; the protocol is scripts/lib/rotation.ts, the Secrets Manager side
- * scripts/lib/secret-store.ts, the summary and exit codes scripts/lib/rotation-report.ts.
+ * This file is argument parsing and wiring; the protocol is scripts/lib/rotation/ (index: rotation.ts), the
+ * Secrets Manager side scripts/lib/aws/secret-store.ts, the summary and exit codes scripts/lib/rotation/report.ts.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import yargs from "yargs";
@@ -79,8 +80,30 @@ export interface RotateDeps {
   readonly appendAudit?: (file: string, line: string) => void;
   /** Overrides of the Genesys retry policy. */
   readonly genesysRetry?: Partial<RetryPolicy>;
-  /** Called after each successful protocol step; a throw interrupts that service (crash tests). */
+  /** Timeout of one Genesys request in ms. @default the client's (16 s) */
+  readonly genesysTimeoutMs?: number;
+  /** Called after each successful protocol step; a throw is a crash of the process at that point (crash tests). */
   readonly afterStep?: (step: RotationStep, service: string) => void | Promise<void>;
+  /** Awaited at every protocol boundary (the interleaving harness). */
+  readonly pause?: (point: string, service: string) => Promise<void>;
+  /** Who runs this, as written into the lock. @default from GITHUB_* or user@host pid */
+  readonly owner?: string;
+  /** Lock lease in ms. @default DEFAULT_LEASE_MS (1 hour) */
+  readonly leaseMs?: number;
+}
+
+/** Who runs this job, for the lock: the CI run, or the user and machine. */
+function runOwner(env: Readonly<Record<string, string | undefined>>): string {
+  if (env.GITHUB_RUN_ID) {
+    return `GitHub Actions ${env.GITHUB_REPOSITORY ?? "?"} workflow "${env.GITHUB_WORKFLOW ?? "?"}" run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT ?? "1"} (actor ${env.GITHUB_ACTOR ?? "?"})`;
+  }
+  let user = "unknown";
+  try {
+    user = os.userInfo().username;
+  } catch {
+    // no user name on this system
+  }
+  return `${user}@${os.hostname()} pid ${process.pid}`;
 }
 
 interface Args {
@@ -94,13 +117,20 @@ interface Args {
   "audit-log": string;
   "run-id"?: string;
   "credentials-from-env": boolean;
+  "break-lock": boolean;
   "min-age-days": number;
 }
 
 const EPILOG = `Rotates the OAuth client secrets of the selected services. Each service has clients a and b: the one that
-is NOT active (not named by the secret's AWSCURRENT) gets a new secret, stored as AWSPENDING, tested (login +
-GET /api/v2/tokens/me) and then made AWSCURRENT; the previously active client keeps working until the next
-rotation. An empty secret is bootstrapped with client a. A run interrupted half-way is resumed by running again.
+is NOT active (not named by the secret's AWSCURRENT) gets a new secret (reset once, never retried after a timeout
+or 5xx), stored as AWSPENDING, tested (login), made AWSCURRENT and tested again (moved back if it died); the
+previously active client keeps working until the next rotation. An empty secret is bootstrapped with client a. A
+run interrupted half-way is resumed by running again.
+
+One run at a time per secret: each service's secret carries a rotation lock (staging label ROTATION_LOCK, owner and
+1-hour lease). A run that finds it held stops for that service, naming the holder; --break-lock takes it anyway
+(only when the holder is surely dead; docs/rotation.md). A secret with RotationEnabled (an AWS rotation Lambda) is
+left alone with an error.
 
 The rotator logs in with the AWSCURRENT credential of the "${ROTATOR_SERVICE}" service's secret, or, while that secret is
 empty (first run) or with --credentials-from-env, with GENESYSCLOUD_OAUTHCLIENT_ID / GENESYSCLOUD_OAUTHCLIENT_SECRET.
@@ -111,7 +141,7 @@ ${EXIT_CODES_HELP}`;
 
 function parseArgs(argv: readonly string[], stdout: (t: string) => void, stderr: (t: string) => void): ParseOutcome<Args> {
   const parser = yargs([...argv])
-    .usage("npm run rotate -- --env <dev|staging|prod> (--service NAME ... | --all) [--dry-run] [--min-age-days N] [--json] [--outputs FILE] [--audit-log FILE]")
+    .usage("npm run rotate -- --env <dev|staging|prod> (--service NAME ... | --all) [--dry-run] [--min-age-days N] [--break-lock] [--json] [--outputs FILE] [--audit-log FILE]")
     .option("env", { type: "string", choices: ENVIRONMENTS, demandOption: true, describe: "environment whose secrets to rotate" })
     .option("service", { type: "string", array: true, describe: "service to rotate (repeatable), as named in environments/<env>.ts" })
     .option("all", { type: "boolean", default: false, describe: "rotate every service of the environment (the rotator's own last)" })
@@ -121,6 +151,11 @@ function parseArgs(argv: readonly string[], stdout: (t: string) => void, stderr:
     .option("outputs", { type: "string", describe: "stack outputs file (default outputs/<env>.json)" })
     .option("audit-log", { type: "string", default: DEFAULT_AUDIT_LOG, describe: "JSON-lines audit log to append to (no secrets)" })
     .option("run-id", { type: "string", describe: "CI run id (default $GITHUB_RUN_ID): a re-run of the same run does not rotate a service twice" })
+    .option("break-lock", {
+      type: "boolean",
+      default: false,
+      describe: "take each selected service's rotation lock even if another run's lease has not expired (only when that run is surely dead; docs/rotation.md)",
+    })
     .option("credentials-from-env", { type: "boolean", default: false, describe: "log the rotator in with GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET even if its secret has a value (recovery)" })
     .option("min-age-days", {
       type: "number",
@@ -241,6 +276,7 @@ export async function main(argv: readonly string[], deps: RotateDeps = {}): Prom
   const results: ServiceResult[] = [];
   let rotator: RotatorSession | undefined;
   let authRequests = 0;
+  let awsCalls = (): number => 0;
 
   const report = (exitCode: number, error?: string): number => {
     const r: RotationReport = {
@@ -250,6 +286,7 @@ export async function main(argv: readonly string[], deps: RotateDeps = {}): Prom
       outcome: outcomeText(exitCode),
       rotator: rotator ? { clientId: rotator.session.clientId, source: rotator.source } : undefined,
       genesysRequests: { total: meter.total, authentication: authRequests },
+      awsCalls: awsCalls(),
       services: results,
       error,
     };
@@ -278,7 +315,9 @@ export async function main(argv: readonly string[], deps: RotateDeps = {}): Prom
     for (const w of warnings) stderr(`rotate: WARNING: ${w}\n`);
     if (targets.length === 0) return report(EXIT_NOTHING_TO_DO, `no services are configured in environment ${args.env}; nothing to do.`);
 
-    const store = new SecretStore(deps.secretsManager ?? new SecretsManagerClient({ region: config.aws.region }), redactor);
+    const knownIds = Object.values(outputs.services).flatMap((s) => s.client_ids);
+    const store = new SecretStore(deps.secretsManager ?? new SecretsManagerClient({ region: config.aws.region }), redactor, knownIds);
+    awsCalls = () => store.calls;
     const sleep = deps.sleep ?? realSleep;
     const newSession = (credential: Credential) =>
       new GenesysClient({
@@ -289,6 +328,7 @@ export async function main(argv: readonly string[], deps: RotateDeps = {}): Prom
         sleep,
         redactor,
         retry: deps.genesysRetry,
+        timeoutMs: deps.genesysTimeoutMs,
         onEvent: meter.observe,
         log: (line) => stderr(`rotate: ${line}\n`),
       });
@@ -303,6 +343,11 @@ export async function main(argv: readonly string[], deps: RotateDeps = {}): Prom
       dryRun: args["dry-run"],
       bootstrapOnly: args["bootstrap-only"],
       runId: args["run-id"] ?? (env.GITHUB_RUN_ID?.trim() || undefined),
+      owner: deps.owner ?? runOwner(env),
+      breakLock: args["break-lock"],
+      leaseMs: deps.leaseMs,
+      awsCalls: () => store.calls,
+      pause: deps.pause,
       minAgeDays: args["min-age-days"],
       now,
       sleep,

@@ -508,6 +508,57 @@ describe("undocumented answers fail the call and say what came back", () => {
   });
 });
 
+describe("the secret reset is never retried blindly; failures are classified", () => {
+  test.each([
+    ["503", { status: 503 }],
+    ["a dropped connection", { drop: true }],
+  ])("a reset answered with %s is not retried: outcome unknown, Genesys unavailable", async (_name, fault) => {
+    server.inject({ method: "POST", path: "/api/v2/oauth/clients/:id/secret", ...fault });
+    const { client, sleeps } = harness();
+    const err = await failure(client.regenerateOAuthClientSecret(TARGET_ID));
+    expect(err).toMatchObject({ outcomeUnknown: true, failureClass: "unavailable", operation: "regenerateOAuthClientSecret" });
+    expect(err.message).toContain("is not idempotent, so it was not retried");
+    expect(server.countRequests({ method: "POST", path: "/api/v2/oauth/clients/:id/secret" })).toBe(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  test("a reset that times out is not retried, and Genesys may still apply it after the client gave up", async () => {
+    server.inject({ method: "POST", path: "/api/v2/oauth/clients/:id/secret", delayMs: 300 });
+    const { client } = harness({ timeoutMs: 100 });
+    const err = await failure(client.regenerateOAuthClientSecret(TARGET_ID));
+    expect(err).toMatchObject({ kind: "timeout", outcomeUnknown: true, failureClass: "unavailable" });
+    expect(server.secretOf(TARGET_ID)).toBe(TARGET_SECRET);
+    await new Promise((r) => setTimeout(r, 350));
+    expect(server.secretOf(TARGET_ID)).not.toBe(TARGET_SECRET); // applied late: why a blind retry would be fatal
+    expect(server.countRequests({ method: "POST", path: "/api/v2/oauth/clients/:id/secret" })).toBe(1);
+  });
+
+  test("a reset answered 429 was not processed and is retried after Retry-After", async () => {
+    server.inject({ method: "POST", path: "/api/v2/oauth/clients/:id/secret", status: 429, retryAfterSeconds: 2 });
+    const { client, sleeps } = harness();
+    expect((await client.regenerateOAuthClientSecret(TARGET_ID)).secret).toBe(server.secretOf(TARGET_ID));
+    expect(sleeps).toEqual([2000]);
+  });
+
+  test("reads are still retried on 5xx", async () => {
+    server.inject({ method: "GET", path: "/api/v2/oauth/clients/:id", status: 502 });
+    const { client } = harness();
+    expect((await client.getOAuthClient(TARGET_ID)).id).toBe(TARGET_ID);
+  });
+
+  test("credential rejected (401, 400 invalid_client) is told apart from Genesys unavailable and other refusals", async () => {
+    expect((await failure(harness({ clientSecret: "wrong-secret-value-123456" }).client.login())).failureClass).toBe("credential-rejected");
+    expect((await failure(harness({ clientId: "no-such-client" }).client.login())).failureClass).toBe("credential-rejected");
+    server.inject({ method: "POST", path: "/oauth/token", status: 400, body: { error: "unsupported_grant_type", error_description: "grant type not supported" } });
+    const other = await failure(harness().client.login());
+    expect(other).toMatchObject({ kind: "http", status: 400, failureClass: "refused" });
+    server.inject({ method: "POST", path: "/oauth/token", status: 503, times: 6 });
+    expect((await failure(harness().client.login())).failureClass).toBe("unavailable");
+    server.inject({ method: "GET", path: "/api/v2/oauth/clients/:id", status: 404 });
+    expect((await failure(harness().client.getOAuthClient(TARGET_ID))).failureClass).toBe("refused");
+  });
+});
+
 describe("request counting", () => {
   test("counts logins, calls and retries per client instance", async () => {
     const a = harness();

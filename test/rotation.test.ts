@@ -10,7 +10,7 @@ import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, readCurrentCredential } from "../s
 import type { RotationStep } from "../scripts/lib/rotation/rotation";
 import { RotateDeps, RotationConfig, RotationReport, main } from "../scripts/rotate";
 import { FakeGenesysServer, FakeGenesysSeed } from "./support/fake-genesys-server";
-import { SecretsManagerFake } from "./support/secrets-manager-fake";
+import { FakeCall, SecretsManagerFake } from "./support/secrets-manager-fake";
 import { buildStackOutputs, writeOutputsFile } from "./support/stack-outputs-fixture";
 import type { StackOutputs } from "../scripts/lib/aws/stack-outputs";
 
@@ -115,7 +115,10 @@ class Fixture {
     }
     const auditText = fs.existsSync(this.auditFile) ? fs.readFileSync(this.auditFile, "utf8").slice(before) : "";
     transcripts.push(stdout, stderr, auditText);
-    for (const v of this.sm.allValues()) secretsSeen.add((JSON.parse(v) as { clientSecret: string }).clientSecret);
+    for (const v of this.sm.allValues()) {
+      const secret = (JSON.parse(v) as { clientSecret?: string }).clientSecret;
+      if (secret) secretsSeen.add(secret);
+    }
     const audit = auditText.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     if (process.env.DEBUG_ROTATE) process.stderr.write(`--- ${args.join(" ")} => ${code}\n${stdout}\n${stderr}\n`);
     const report = args.includes("--json") ? (JSON.parse(stdout) as RotationReport) : undefined;
@@ -146,6 +149,16 @@ class Fixture {
     expect(await this.works(this.current(service) as { clientId: string; clientSecret: string })).toBe(true);
   }
 
+  /** Version id → credential labels (lock labels left out). */
+  credentialStages(service: string): Record<string, string[]> {
+    return credentialStagesOf(this.sm.stages(this.arn(service)));
+  }
+
+  /** Writes to credential labels (lock markers and ROTATION_LOCK moves aside). */
+  credentialWrites(): FakeCall[] {
+    return this.sm.writeCalls().filter((c) => !(c.input.VersionStages as string[] | undefined)?.includes("LOCK_CLAIM") && c.input.VersionStage !== "ROTATION_LOCK");
+  }
+
   secretPosts(): number {
     return this.server.countRequests({ method: "POST", path: "/api/v2/oauth/clients/:id/secret" });
   }
@@ -165,6 +178,15 @@ function trackSecret(client: { secret: string }): void {
       value = v;
     },
   });
+}
+
+function credentialStagesOf(stages: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [id, labels] of Object.entries(stages)) {
+    const kept = labels.filter((l) => l.startsWith("AWS"));
+    if (kept.length > 0) out[id] = kept;
+  }
+  return out;
 }
 
 function serviceResult(result: RunResult, service: string) {
@@ -255,11 +277,15 @@ describe("rotate: happy paths", () => {
     measured.push(`pair rotation smoke-tests=${result.genesysRequests} (run total incl. rotator login ${first.report?.genesysRequests.total})`);
     expect(first.audit.map((e) => `${e.step}:${e.result}`)).toEqual([
       "authenticate:ok",
+      "lock:ok",
       "inspect:ok",
       "createSecret:ok",
       "setSecret:ok",
       "testSecret:ok",
       "finishSecret:ok",
+      "verifySecret:ok",
+      "removePending:ok",
+      "unlock:ok",
     ]);
     for (const e of first.audit) expect(Object.keys(e)).toEqual(expect.arrayContaining(["time", "environment", "service", "step", "result", "durationMs", "genesysRequests"]));
 
@@ -319,7 +345,7 @@ describe("rotate: happy paths", () => {
 });
 
 describe("rotate: interrupted runs resume", () => {
-  type Crash = { name: string; inject: (f: Fixture) => void; resumes: boolean };
+  type Crash = { name: string; inject: (f: Fixture) => void; resumes: boolean; crash?: boolean };
   const crashAfter = (step: RotationStep): Crash["inject"] => (f) => {
     let done = false;
     f.crash = (s: RotationStep) => {
@@ -330,15 +356,15 @@ describe("rotate: interrupted runs resume", () => {
     };
   };
   const crashes: Crash[] = [
-    { name: "after createSecret (POST returned, nothing stored)", inject: crashAfter("createSecret"), resumes: false },
-    { name: "PutSecretValue fails", inject: (f) => f.sm.failNext("PutSecretValue"), resumes: false },
-    { name: "after setSecret (stored as AWSPENDING, untested)", inject: crashAfter("setSecret"), resumes: true },
-    { name: "after testSecret (tested, not promoted)", inject: crashAfter("testSecret"), resumes: true },
+    { name: "after createSecret (POST returned, nothing stored)", inject: crashAfter("createSecret"), resumes: false, crash: true },
+    { name: "PutSecretValue fails", inject: (f) => f.sm.failNext("PutSecretValue", (i) => (i.VersionStages as string[]).includes(AWSPENDING)), resumes: false },
+    { name: "after setSecret (stored as AWSPENDING, untested)", inject: crashAfter("setSecret"), resumes: true, crash: true },
+    { name: "after testSecret (tested, not promoted)", inject: crashAfter("testSecret"), resumes: true, crash: true },
     { name: "during finishSecret (AWSCURRENT move fails)", inject: (f) => f.sm.failNext("UpdateSecretVersionStage", (i) => i.VersionStage === AWSCURRENT), resumes: true },
     { name: "during finishSecret (AWSPENDING removal fails)", inject: (f) => f.sm.failNext("UpdateSecretVersionStage", (i) => i.VersionStage === AWSPENDING), resumes: true },
   ];
 
-  test.each(crashes)("crash $name: exit 30 with recovery steps, store keeps a working credential, second run finishes", async ({ inject, resumes }) => {
+  test.each(crashes)("crash $name: exit 30 with recovery steps, store keeps a working credential, second run finishes", async ({ inject, resumes, crash }) => {
     const f = await start();
     f.seedCurrent("rotation", "a");
     f.seedCurrent("smoke-tests", "a");
@@ -355,8 +381,15 @@ describe("rotate: interrupted runs resume", () => {
     expect(await f.works(aCredential as { clientId: string; clientSecret: string })).toBe(true);
 
     f.crash = undefined;
+    if (crash) {
+      // A process that died keeps its lock: the next run is told who holds it and how to break it.
+      expect(failed.recovery.join("\n")).toContain("This run keeps the rotation lock until 2026-02-01T04:00:00.000Z (this run was interrupted");
+      const blocked = await f.run(["--service", "smoke-tests", "--json"]);
+      expect(blocked.code).toBe(20);
+      expect(serviceResult(blocked, "smoke-tests").message).toMatch(/rotation lock of this secret is held by .* pid \d+ \(run local\).*--break-lock/);
+    }
     const postsBefore = f.secretPosts();
-    const second = await f.run(["--service", "smoke-tests", "--json"]);
+    const second = await f.run(["--service", "smoke-tests", "--json", ...(crash ? ["--break-lock"] : [])]);
     expect(second.code).toBe(0);
     expect(serviceResult(second, "smoke-tests").status).toBe(resumes ? "resumed" : "rotated");
     // A tested pending is promoted without a new reset; an untested one is tested (and works here).
@@ -376,7 +409,7 @@ describe("rotate: interrupted runs resume", () => {
     f.sm.seedVersion(f.arn("smoke-tests"), "pending-dead-0000-0000-0000-000000000000", f.value("smoke-tests", "b", b, "dead-secret-value"), [AWSPENDING]);
     const r = await f.run(["--service", "smoke-tests", "--json"]);
     expect(r.code).toBe(0);
-    expect(r.audit.find((e) => e.step === "resume")).toMatchObject({ result: "failed" });
+    expect(r.audit.find((e) => e.step === "resume")).toMatchObject({ result: "ok", message: expect.stringMatching(/is rejected by Genesys .*; resetting/) });
     expect(f.current("smoke-tests")).toMatchObject({ clientId: b });
     expect(f.current("smoke-tests")?.clientSecret).not.toBe("dead-secret-value");
     await f.expectCurrentWorks("smoke-tests");
@@ -413,7 +446,7 @@ describe("rotate: interrupted runs resume", () => {
     // An emergency rotation a day later stops after storing AWSPENDING ...
     expect((await f.run(["--service", "smoke-tests", "--min-age-days", "0"], { now: after(1), afterStep: crash })).code).toBe(30);
     // ... and the plain re-run finishes it instead of skipping the service as too young.
-    const resumed = await f.run(["--service", "smoke-tests", "--json"], { now: after(1) });
+    const resumed = await f.run(["--service", "smoke-tests", "--json", "--break-lock"], { now: after(1) });
     expect(resumed.code).toBe(0);
     expect(serviceResult(resumed, "smoke-tests").status).toBe("resumed");
     expect(f.current("smoke-tests")).toMatchObject({ clientId: f.ids("smoke-tests")[0] });
@@ -437,13 +470,13 @@ describe("rotate: minimum age", () => {
     expect(early.code).toBe(10);
     const result = serviceResult(early, "smoke-tests");
     expect(result).toMatchObject({ status: "skipped", client: "b", clientId: b });
-    expect(result.message).toContain(`rotated 2.5 days ago (${NOW.toISOString()}), less than the minimum age of 7 days`);
+    expect(result.message).toContain(`rotated 2.5 days ago (AWSCURRENT since ${NOW.toISOString()}), less than the minimum age of 7 days`);
     expect(result.message).toContain(`would reset client a (${a})`);
     expect(result.message).toContain("--min-age-days 0");
     expect(early.stderr).toContain("smoke-tests: rotated 2.5 days ago");
-    expect(early.audit.map((e) => `${e.step}:${e.result}`)).toEqual(["authenticate:ok", "inspect:ok", "skip:skipped"]);
+    expect(early.audit.map((e) => `${e.step}:${e.result}`)).toEqual(["authenticate:ok", "lock:ok", "inspect:ok", "skip:skipped", "unlock:ok"]);
     expect(f.secretPosts()).toBe(posts);
-    expect(f.sm.stages(f.arn("smoke-tests"))).toEqual(stages);
+    expect(f.credentialStages("smoke-tests")).toEqual(credentialStagesOf(stages));
     expect(await f.works(aCredential)).toBe(true);
     expect(await f.works(bCredential)).toBe(true);
 
@@ -474,7 +507,7 @@ describe("rotate: minimum age", () => {
     f.sm.seedVersion(f.arn("smoke-tests"), "seed-hand-made-0000-0000-000000000000", { ...f.value("smoke-tests", "a", a, f.server.secretOf(a)), rotatedAt: "last tuesday" }, [AWSCURRENT]);
     const r = await f.run(["--service", "smoke-tests", "--json"]);
     expect(r.code).toBe(0);
-    expect(serviceResult(r, "smoke-tests").warnings.join("\n")).toMatch(/no valid rotatedAt \("last tuesday"\), so its age is unknown; rotating it/);
+    expect(serviceResult(r, "smoke-tests").warnings.join("\n")).toMatch(/no valid rotatedAt\/currentSince date, so its age is unknown; rotating it/);
   });
 
   test("a negative or non-numeric --min-age-days is a usage error (exit 2)", async () => {
@@ -502,12 +535,12 @@ describe("rotate: Genesys faults", () => {
     measured.push(`429 storm smoke-tests=${serviceResult(r, "smoke-tests").genesysRequests} (3 retries)`);
   });
 
-  test("5xx then success: backs off 3 s and continues", async () => {
+  test("5xx on a login, 429 without Retry-After on the reset: backs off 3 s and continues", async () => {
     const f = await start();
     f.seedCurrent("rotation", "a");
     f.seedCurrent("smoke-tests", "a");
-    f.server.inject({ method: "GET", path: "/api/v2/tokens/me", status: 503, times: 1 });
-    f.server.inject({ method: "POST", path: "/api/v2/oauth/clients/:id/secret", status: 502, times: 1 });
+    f.server.inject({ method: "POST", path: "/oauth/token", status: 503, times: 1 });
+    f.server.inject({ method: "POST", path: "/api/v2/oauth/clients/:id/secret", status: 429, times: 1 });
     const r = await f.run(["--service", "smoke-tests"]);
     expect(r.code).toBe(0);
     expect(r.sleeps).toEqual([3000, 3000]);
@@ -537,7 +570,7 @@ describe("rotate: Genesys faults", () => {
     const r = await f.run(["--service", "smoke-tests", "--json"]);
     expect(r.code).toBe(20);
     expect(serviceResult(r, "smoke-tests").recovery[0]).toMatch(/^Nothing was changed/);
-    expect(f.sm.writeCalls()).toEqual([]);
+    expect(f.credentialWrites()).toEqual([]);
   });
 });
 
@@ -582,7 +615,7 @@ describe("rotate: dry run, inputs, help", () => {
     let out = "";
     const code = await main(["--help"], { stdout: (t) => void (out += t), stderr: () => undefined });
     expect(code).toBe(0);
-    for (const text of ["--env", "--service", "--all", "--dry-run", "--min-age-days", "--json", "--outputs", "--audit-log", "10  nothing to do", "20  failed", "30  failed after"]) {
+    for (const text of ["--env", "--service", "--all", "--dry-run", "--min-age-days", "--json", "--outputs", "--audit-log", "--break-lock", "ROTATION_LOCK", "10  nothing to do", "20  failed", "30  failed after"]) {
       expect(out).toContain(text);
     }
   });

@@ -39,10 +39,12 @@ const AUTH_SCHEME_PATTERN = /\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]+/gi;
 
 /**
  * `key: value`, `"key": "value"`, `key=value`, `'key': 'value'` for the sensitive keys. The value is a quoted
- * string or a run of characters up to a separator.
+ * string or a run of characters up to a separator. A key that is part of a longer name or path is not a key:
+ * `arn:aws:secretsmanager:eu-west-1:123456789012:secret:genesys/prod/x` (the resource type `secret` of an ARN,
+ * preceded by ":") and `genesys/secret:x` are left alone, so ARNs and names are printed intact.
  */
 const KEY_VALUE_PATTERN = new RegExp(
-  `(["']?\\b(?:${SENSITIVE_KEYS.join("|")})\\b["']?\\s*[:=]\\s*)("(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*'|[^\\s,;&}\\]"']+)`,
+  `(?<![\\w:/.-])(["']?\\b(?:${SENSITIVE_KEYS.join("|")})\\b["']?\\s*[:=]\\s*)("(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*'|[^\\s,;&}\\]"']+)`,
   "gi",
 );
 
@@ -88,6 +90,28 @@ export class Redactor {
   addCredential(clientId: string, secret: string): void {
     this.add(secret);
     this.add(Buffer.from(`${clientId}:${secret}`).toString("base64"));
+  }
+
+  /**
+   * Registers a value read from a secret as a whole: the raw text, and every string field of its JSON (at any
+   * depth) except those `isPublic(key, value)` vouches for (e.g. a client id of the expected form), plus the
+   * `base64(x:y)` Basic form of every pair of its string fields. Whatever field holds the secret, and whatever a
+   * hand-written value looks like (fields swapped, extra fields), no part of it can be printed unless proven public.
+   */
+  addSecretText(text: string, isPublic: (key: string, value: string) => boolean = () => false): void {
+    this.add(text);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const strings: Array<[string, string]> = [];
+    collectStrings(parsed, "", strings, 0);
+    for (const [key, value] of strings) if (!isPublic(key, value)) this.add(value);
+    for (const [, x] of strings) {
+      for (const [, y] of strings) if (x !== y) this.add(Buffer.from(`${x}:${y}`).toString("base64"));
+    }
   }
 
   /** How many distinct values (all forms) are registered. */
@@ -141,6 +165,13 @@ export class Redactor {
     }
     this.pattern.lastIndex = 0;
     return this.pattern;
+  }
+}
+
+function collectStrings(value: unknown, key: string, out: Array<[string, string]>, depth: number): void {
+  if (typeof value === "string") out.push([key, value]);
+  else if (depth < 8 && value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) collectStrings(v, Array.isArray(value) ? key : k, out, depth + 1);
   }
 }
 

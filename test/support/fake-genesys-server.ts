@@ -230,6 +230,13 @@ export interface FakeFault {
   body?: unknown;
   /** Wait this long before answering (with `status`, or the route's answer). */
   delayMs?: number;
+  // --- rotation helper: late resets (issue 9) ---------------------------------------------------------------
+  /**
+   * Hold the request unprocessed until `releaseHeld()`: the client times out and gives up, then the route runs
+   * (a reset Genesys applies after the caller stopped waiting). Combine with nothing else.
+   */
+  hold?: boolean;
+  // --- end rotation helper -----------------------------------------------------------------------------------
   /** Destroy the connection without answering. */
   drop?: boolean;
 }
@@ -476,6 +483,8 @@ export class FakeGenesysServer {
   private faults: ActiveFault[] = [];
   private server: Server | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Requests held by a `hold` fault (rotation helper). */
+  private readonly held: Array<() => void> = [];
   private readonly auditListeners = new Set<(notification: FakeAuditNotification) => void>();
 
   constructor(seed: FakeGenesysSeed = {}) {
@@ -505,7 +514,19 @@ export class FakeGenesysServer {
   }
 
   /** Stops the server, cancels delayed answers and closes every connection. */
+  /**
+   * Processes every request held by a `hold` fault now (its route runs; the answer goes nowhere, the client
+   * gave up long ago). Resolves once they have been applied. (rotation helper)
+   */
+  async releaseHeld(): Promise<number> {
+    const waiting = this.held.splice(0);
+    for (const release of waiting) release();
+    await new Promise((r) => setImmediate(r));
+    return waiting.length;
+  }
+
   async stop(): Promise<void> {
+    this.held.splice(0); // held requests are dropped unapplied
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     const server = this.server;
@@ -744,6 +765,12 @@ export class FakeGenesysServer {
     correlationId: string,
     normal: () => Promise<FakeResponse>,
   ): Promise<void> {
+    if (fault.hold) {
+      await new Promise<void>((resolve) => this.held.push(resolve));
+      record.status = 0;
+      await normal(); // applied late; the client is gone
+      return;
+    }
     if (fault.delayMs) await this.wait(fault.delayMs);
     if (fault.drop) {
       res.socket?.destroy();
@@ -846,6 +873,7 @@ function faultMessage(fault: FakeFault): string {
 
 function describeFault(fault: FakeFault): string {
   if (fault.drop) return "drop";
+  if (fault.hold) return "hold";
   const parts = [fault.delayMs ? `delay ${fault.delayMs}ms` : "", fault.status !== undefined ? `status ${fault.status}` : ""];
   return parts.filter(Boolean).join(", ") || "pass-through";
 }

@@ -1,8 +1,19 @@
 /**
  * A stateful fake of AWS Secrets Manager on top of aws-sdk-client-mock, for the commands the rotation job uses:
- * DescribeSecret, GetSecretValue, PutSecretValue and UpdateSecretVersionStage, with staging labels as AWS
- * moves them (AWSPREVIOUS follows AWSCURRENT; a label put on one version leaves the other; versions without
- * labels are deprecated and drop out of VersionIdsToStages) and errors of the same names and messages.
+ * DescribeSecret, GetSecretValue, PutSecretValue, UpdateSecretVersionStage and ListSecretVersionIds, modelled on
+ * the API reference:
+ *  - staging labels as AWS moves them: a label is on one version at a time; AWSPREVIOUS follows AWSCURRENT;
+ *    versions without labels are deprecated (out of VersionIdsToStages, still readable by VersionId, listed by
+ *    ListSecretVersionIds with IncludeDeprecated);
+ *  - the FIRST version of a secret gets AWSCURRENT whatever VersionStages says (API_PutSecretValue);
+ *  - UpdateSecretVersionStage is a compare-and-swap: moving a label that is attached elsewhere needs
+ *    RemoveFromVersionId naming its holder, and removing needs the holder, else InvalidParameterException;
+ *  - RotationEnabled (DescribeSecret), set with `setRotationEnabled`;
+ *  - version limits: unlabelled versions are removed when there are more than 100, but never those created less
+ *    than 24 hours ago (by `now`); a PutSecretValue beyond `versionQuota` versions fails with LimitExceededException.
+ * Faults: `failNext` fails the next matching call, before it is applied or (`applied: true`) after it was
+ * applied (a timeout whose request AWS did process). `casBroken` switches the compare-and-swap off, to prove the
+ * tests notice (a fake that cannot fail proves nothing).
  *
  *     const sm = new SecretsManagerFake();            // mocks sm.client only, not every SecretsManagerClient
  *     sm.createSecret("genesys/dev/rotation", arn);   // like Terraform: a secret without a value
@@ -14,6 +25,8 @@ import {
   InternalServiceError,
   InvalidParameterException,
   InvalidRequestException,
+  LimitExceededException,
+  ListSecretVersionIdsCommand,
   PutSecretValueCommand,
   ResourceExistsException,
   ResourceNotFoundException,
@@ -33,9 +46,10 @@ interface FakeSecret {
   name: string;
   arn: string;
   versions: Map<string, FakeVersion>;
+  rotationEnabled: boolean;
 }
 
-export type FakeCommandName = "DescribeSecret" | "GetSecretValue" | "PutSecretValue" | "UpdateSecretVersionStage";
+export type FakeCommandName = "DescribeSecret" | "GetSecretValue" | "PutSecretValue" | "UpdateSecretVersionStage" | "ListSecretVersionIds";
 
 /** What one call did, for assertions. */
 export interface FakeCall {
@@ -55,13 +69,23 @@ export class SecretsManagerFake {
   readonly mock = mockClient(this.client);
   readonly calls: FakeCall[] = [];
   private readonly secrets = new Map<string, FakeSecret>();
-  private readonly failures: Array<{ command: FakeCommandName; error: Error; when?: (input: Record<string, unknown>) => boolean }> = [];
+  private readonly failures: Array<{ command: FakeCommandName; error: Error; when?: (input: Record<string, unknown>) => boolean; applied: boolean }> = [];
+  /** The fake's clock (version creation dates, the 24-hour rule). */
+  now: () => Date = () => new Date();
+  /**
+   * Versions a secret may have before PutSecretValue fails with LimitExceededException. The AWS pages read name
+   * "the quota for secret versions" but no number; 200 is an assumption (tests that need it set it).
+   */
+  versionQuota = 200;
+  /** When true, UpdateSecretVersionStage ignores RemoveFromVersionId (NOT how AWS behaves: for negative tests). */
+  casBroken = false;
 
   constructor() {
     const handle = (command: FakeCommandName, fn: (input: Record<string, unknown>) => unknown) => (input: Record<string, unknown>) => {
       const index = this.failures.findIndex((f) => f.command === command && (!f.when || f.when(input)));
       if (index >= 0) {
         const [failure] = this.failures.splice(index, 1);
+        if (failure.applied) fn(input);
         this.calls.push({ command, input, ok: false });
         throw failure.error;
       }
@@ -78,17 +102,39 @@ export class SecretsManagerFake {
     this.mock.on(GetSecretValueCommand).callsFake(handle("GetSecretValue", (i) => this.getValue(i)));
     this.mock.on(PutSecretValueCommand).callsFake(handle("PutSecretValue", (i) => this.putValue(i)));
     this.mock.on(UpdateSecretVersionStageCommand).callsFake(handle("UpdateSecretVersionStage", (i) => this.updateStage(i)));
+    this.mock.on(ListSecretVersionIdsCommand).callsFake(handle("ListSecretVersionIds", (i) => this.listVersions(i)));
+  }
+
+  /** Forgets every secret, call and pending failure (one fake reused by many short scenarios). */
+  reset(): void {
+    this.secrets.clear();
+    this.calls.length = 0;
+    this.failures.length = 0;
+    this.casBroken = false;
+  }
+
+  /** Turns AWS's own rotation (a rotation Lambda) on or off for a secret: DescribeSecret RotationEnabled. */
+  setRotationEnabled(secretId: string, enabled: boolean): void {
+    this.find(secretId).rotationEnabled = enabled;
+  }
+
+  /** Every version of a secret, labelled or not. */
+  versionCount(secretId: string): number {
+    return this.find(secretId).versions.size;
   }
 
   /** A secret with no value, as Terraform creates it. */
   createSecret(name: string, arn: string): void {
-    this.secrets.set(arn, { name, arn, versions: new Map() });
+    this.secrets.set(arn, { name, arn, versions: new Map(), rotationEnabled: false });
   }
 
-  /** The next call of `command` (matching `when`) fails with `error` (default: InternalServiceError). */
-  failNext(command: FakeCommandName, when?: (input: Record<string, unknown>) => boolean, error?: Error): void {
+  /**
+   * The next call of `command` (matching `when`) fails with `error` (default: InternalServiceError); with
+   * `applied` the call takes effect first (the caller sees an error, AWS did it).
+   */
+  failNext(command: FakeCommandName, when?: (input: Record<string, unknown>) => boolean, error?: Error, applied = false): void {
     const message = `Injected failure of ${command}`;
-    this.failures.push({ command, when, error: error ?? new InternalServiceError({ message, Message: message, $metadata: { httpStatusCode: 500 } }) });
+    this.failures.push({ command, when, applied, error: error ?? new InternalServiceError({ message, Message: message, $metadata: { httpStatusCode: 500 } }) });
   }
 
   /** Calls of write commands (PutSecretValue, UpdateSecretVersionStage). */
@@ -111,6 +157,11 @@ export class SecretsManagerFake {
   /** Every value ever stored (raw strings), for leak scans. */
   allValues(): string[] {
     return [...this.secrets.values()].flatMap((s) => [...s.versions.values()].map((v) => v.value));
+  }
+
+  /** The raw value of a version. */
+  versionValue(secretId: string, versionId: string): string | undefined {
+    return this.find(secretId).versions.get(versionId)?.value;
   }
 
   /** Deep copy of the whole store, to compare before/after. */
@@ -139,7 +190,7 @@ export class SecretsManagerFake {
 
   private describe(input: Record<string, unknown>): unknown {
     const secret = this.find(input.SecretId);
-    return { ARN: secret.arn, Name: secret.name, RotationEnabled: false, VersionIdsToStages: this.stages(secret.arn), $metadata: {} };
+    return { ARN: secret.arn, Name: secret.name, RotationEnabled: secret.rotationEnabled, VersionIdsToStages: this.stages(secret.arn), $metadata: {} };
   }
 
   private getValue(input: Record<string, unknown>): unknown {
@@ -184,9 +235,15 @@ export class SecretsManagerFake {
       }
       return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: [...existing.stages], $metadata: {} };
     }
-    const version: FakeVersion = { id: token, value, stages: new Set(), created: new Date() };
+    this.removeOutdated(secret);
+    if (secret.versions.size >= this.versionQuota) {
+      throw new LimitExceededException({ message: `You have exceeded the maximum number of versions (${this.versionQuota}) for secret ${secret.name}.`, ...meta });
+    }
+    const first = secret.versions.size === 0;
+    const version: FakeVersion = { id: token, value, stages: new Set(), created: this.now() };
     secret.versions.set(token, version);
     for (const stage of stages) this.attach(secret, stage, version);
+    if (first) this.attach(secret, "AWSCURRENT", version); // "If this operation creates the first version ... AWSCURRENT"
     return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: [...version.stages], $metadata: {} };
   }
 
@@ -197,6 +254,11 @@ export class SecretsManagerFake {
     const removeFrom = input.RemoveFromVersionId as string | undefined;
     const holder = [...secret.versions.values()].find((v) => v.stages.has(stage));
     if (moveTo && !secret.versions.has(moveTo)) throw notFound(`Secrets Manager can't find the specified secret value for VersionId: ${moveTo}`);
+    if (this.casBroken) {
+      if (moveTo) this.attach(secret, stage, secret.versions.get(moveTo) as FakeVersion);
+      else holder?.stages.delete(stage);
+      return { ARN: secret.arn, Name: secret.name, $metadata: {} };
+    }
     if (removeFrom && (!holder || holder.id !== removeFrom)) {
       throw new InvalidParameterException({ message: `The staging label ${stage} is not attached to version ${removeFrom}.`, ...meta });
     }
@@ -209,6 +271,27 @@ export class SecretsManagerFake {
     if (moveTo) this.attach(secret, stage, secret.versions.get(moveTo) as FakeVersion);
     else if (holder) holder.stages.delete(stage);
     return { ARN: secret.arn, Name: secret.name, $metadata: {} };
+  }
+
+  private listVersions(input: Record<string, unknown>): unknown {
+    const secret = this.find(input.SecretId);
+    const all = [...secret.versions.values()].filter((v) => input.IncludeDeprecated === true || v.stages.size > 0);
+    return {
+      ARN: secret.arn,
+      Name: secret.name,
+      Versions: all.map((v) => ({ VersionId: v.id, VersionStages: [...v.stages], CreatedDate: v.created })),
+      $metadata: {},
+    };
+  }
+
+  /** "Secrets Manager removes unlabeled versions when there are more than 100, but it does not remove versions created less than 24 hours ago." */
+  private removeOutdated(secret: FakeSecret): void {
+    if (secret.versions.size <= 100) return;
+    const dayAgo = this.now().getTime() - 24 * 3600 * 1000;
+    for (const v of [...secret.versions.values()]) {
+      if (secret.versions.size <= 100) break;
+      if (v.stages.size === 0 && v.created.getTime() < dayAgo) secret.versions.delete(v.id);
+    }
   }
 
   /** Puts `stage` on `version`, taking it off any other; moving AWSCURRENT moves AWSPREVIOUS to the old holder. */

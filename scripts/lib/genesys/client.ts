@@ -29,8 +29,8 @@ import { regionEnvironment } from "./regions";
 import { Redactor, safeErrorMessage } from "../redact";
 import { RetryPolicy, backoffDelayMs, parseRetryAfterMs, realSleep, resolveRetryPolicy } from "../retry";
 
-export { GenesysApiError } from "./errors";
-export type { GenesysApiErrorFields, GenesysFailureKind } from "./errors";
+export { GenesysApiError, classifyFailure, failureClassOf } from "./errors";
+export type { GenesysApiErrorFields, GenesysFailureClass, GenesysFailureKind } from "./errors";
 export { REDACTED, Redactor, safeErrorMessage } from "../redact";
 export { GENESYS_CLIENT_REGIONS, regionEnvironment } from "./regions";
 export type { GenesysClientRegion } from "./regions";
@@ -132,6 +132,13 @@ export const DEFAULT_TIMEOUT_MS = 16000;
 const TOKEN_EXPIRY_MARGIN_MS = 60_000;
 
 /**
+ * OAuth error codes of a 400 from `/oauth/token` that mean the credential itself is refused (research notes
+ * §1.2: unknown client id → 400 `invalid_client`; RFC 6749 §5.2 `unauthorized_client`: the client may not use
+ * this grant). Any other 400 is a malformed request, not a verdict on the credential.
+ */
+const CREDENTIAL_ERRORS = new Set(["invalid_client", "unauthorized_client"]);
+
+/**
  * Reads GENESYSCLOUD_GATEWAY_HOST, _PORT and _PROTOCOL (the Terraform provider's names).
  * @returns undefined when HOST is unset or empty.
  * @throws Error when PORT or PROTOCOL is invalid.
@@ -195,6 +202,13 @@ function newSdkClient(): SdkApiClient {
 interface AttemptContext {
   readonly deadline: number;
 }
+
+/**
+ * One store for every client: each enabled AsyncLocalStorage adds work to every promise of the process, so one
+ * per client instance made a long-running process (or test run) slower with every client it ever created.
+ * Each call runs its attempts inside its own context, so clients never see each other's deadlines.
+ */
+const ATTEMPT_CONTEXT = new AsyncLocalStorage<AttemptContext>();
 
 type RequestObserver = (event: Omit<Extract<GenesysClientEvent, { type: "request" }>, "clientId" | "type">) => void;
 
@@ -336,6 +350,12 @@ interface CallSpec {
   readonly permission?: string;
   /** What is wrong with a 2xx body, against the shape the API documents for the call; undefined when it fits. */
   readonly expect: (body: unknown) => string | undefined;
+  /**
+   * The call changes something and is not idempotent (a secret reset): it is retried only after answers that
+   * say it was not applied (429, 401 + re-login). A timeout, network error, 5xx or undocumented 2xx ends the
+   * call at once with `outcomeUnknown`: the caller must find out what happened before sending it again.
+   */
+  readonly notIdempotent?: boolean;
 }
 
 /** The documented answer is an object (e.g. `TokenInfo`). */
@@ -382,7 +402,7 @@ export class GenesysClient {
   private readonly now: () => number;
   private readonly onEvent?: (event: GenesysClientEvent) => void;
   private readonly logLine?: (line: string) => void;
-  private readonly attempts = new AsyncLocalStorage<AttemptContext>();
+  private readonly attempts = ATTEMPT_CONTEXT;
   private tokenExpiresAt: number | undefined;
   private loginInFlight: Promise<void> | undefined;
 
@@ -478,8 +498,11 @@ export class GenesysClient {
   /**
    * `POST /api/v2/oauth/clients/{id}/secret` (OAuthApi.postOauthClientSecret): sets a new random secret and
    * returns the client with it in `secret`; the new secret is registered with the redactor before this
-   * returns. The previous secret must be assumed dead at once. Retried like every call: if an answer is lost,
-   * a retry makes yet another secret, and only the one returned is valid.
+   * returns. The previous secret must be assumed dead at once. NOT retried blindly: a retry would make yet
+   * another secret, and a reset Genesys applies late kills the one a retry returned. Only 429 (not processed)
+   * and a 401 (token refused, re-login) are retried; a timeout, network error, 5xx or undocumented answer
+   * throws a GenesysApiError with `outcomeUnknown` true: the caller finds out what happened (e.g. reads
+   * `dateModified` with getOAuthClient, tries the stored credential) before it resets again.
    */
   async regenerateOAuthClientSecret(id: string): Promise<OAuthClient> {
     const client = await this.call(
@@ -488,6 +511,7 @@ export class GenesysClient {
         method: "POST",
         path: `/api/v2/oauth/clients/${id}/secret`,
         permission: "oauth:client:edit",
+        notIdempotent: true,
         expect: (body) => anEntity(id)(body) ?? (isJsonObject(body) && typeof body.secret === "string" && body.secret !== "" ? undefined : "it has no secret"),
       },
       () => this.oauthApi.postOauthClientSecret(id),
@@ -628,7 +652,8 @@ export class GenesysClient {
     const problem = spec.expect(body);
     if (problem !== undefined) {
       const answer = { status: extended?.status ?? 200, headers: extended?.headers, data: body };
-      throw this.toError(spec, { kind: "undocumented", status: answer.status, headers: {}, apiMessage: describeAnswer(problem, answer, this.redactor) }, 1);
+      const failure: SdkFailure = { kind: "undocumented", status: answer.status, headers: {}, apiMessage: describeAnswer(problem, answer, this.redactor) };
+      throw this.toError(spec, failure, 1, undefined, undefined, spec.notIdempotent === true);
     }
     return body as T;
   }
@@ -658,7 +683,7 @@ export class GenesysClient {
       } catch (raw) {
         failure = readSdkFailure(raw, this.redactor);
       }
-      if (isLogin && (failure.status === 400 || failure.status === 401)) {
+      if (isLogin && (failure.status === 401 || (failure.status === 400 && CREDENTIAL_ERRORS.has(failure.code ?? "")))) {
         throw this.toError(spec, failure, attempts, "bad-credentials");
       }
       if (!isLogin && failure.status === 401 && !reauthenticated) {
@@ -668,7 +693,10 @@ export class GenesysClient {
         await this.login();
         continue;
       }
-      if (!isTransient(failure)) throw this.toError(spec, failure, attempts);
+      if (!isTransient(failure)) throw this.toError(spec, failure, attempts, undefined, undefined, failure.kind === "undocumented" && spec.notIdempotent);
+      // 429 is the rate limiter refusing the request before it is processed [inference: Genesys documents it as
+      // "too.many.requests", an answer of the gateway]; anything else transient may have been applied.
+      if (spec.notIdempotent && failure.status !== 429) throw this.toError(spec, failure, attempts, undefined, undefined, true);
       const delay = this.retryDelay(failure, retries);
       const exhausted = attempts >= this.policy.maxAttempts || this.now() + delay >= deadline;
       if (exhausted) throw this.toError(spec, failure, attempts, undefined, delay);
@@ -697,6 +725,7 @@ export class GenesysClient {
     attempts: number,
     kindOverride?: GenesysFailureKind,
     nextDelayMs?: number,
+    outcomeUnknown = false,
   ): GenesysApiError {
     const kind = kindOverride ?? failure.kind;
     const retriable = kind !== "bad-credentials" && isTransient(failure);
@@ -705,7 +734,10 @@ export class GenesysClient {
     const code = failure.code ? ` [${failure.code}]` : "";
     const apiMessage = failure.apiMessage ? `: ${failure.apiMessage}` : "";
     const correlation = failure.correlationId ? ` (correlation id ${failure.correlationId})` : "";
-    const hint = this.hint(spec, failure, kind, attempts, nextDelayMs);
+    const hint = outcomeUnknown
+      ? `${spec.operation} is not idempotent, so it was not retried: Genesys may have applied it (or may still apply it). ` +
+        `Find out what happened before sending it again.${kind === "undocumented" ? ` ${this.hint(spec, failure, kind, attempts)}` : ""}`
+      : this.hint(spec, failure, kind, attempts, nextDelayMs);
     const message = this.redactor.redact(`${what} failed with${status || " no answer"}${code}${apiMessage}${correlation}. ${hint}`);
     return new GenesysApiError(message, {
       kind,
@@ -718,6 +750,7 @@ export class GenesysClient {
       correlationId: failure.correlationId,
       retriable,
       attempts,
+      outcomeUnknown,
     });
   }
 

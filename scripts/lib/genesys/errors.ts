@@ -60,7 +60,21 @@ export interface GenesysApiErrorFields {
   readonly retriable: boolean;
   /** HTTP attempts made for this call (retries included, the re-login excluded). */
   readonly attempts: number;
+  /**
+   * True when a call that is not idempotent (a secret reset) failed in a way that does not say whether Genesys
+   * applied it (timeout, network error, 5xx, undocumented answer): it was not retried.
+   */
+  readonly outcomeUnknown?: boolean;
 }
+
+/**
+ * What a failure means to a caller that holds a credential:
+ *  - "credential-rejected": `/oauth/token` refused the client id or secret (401, or 400 `invalid_client`);
+ *  - "unavailable": Genesys did not give a usable answer (429, 5xx, timeout, network, undocumented answer):
+ *    nothing is known about the credential;
+ *  - "refused": any other answer (403, 404, other 4xx, a bug in the request).
+ */
+export type GenesysFailureClass = "credential-rejected" | "unavailable" | "refused";
 
 /**
  * A failed Genesys call. The message says what failed, where, and what to do; it and every field are redacted
@@ -77,6 +91,7 @@ export class GenesysApiError extends Error implements GenesysApiErrorFields {
   readonly correlationId?: string;
   readonly retriable: boolean;
   readonly attempts: number;
+  readonly outcomeUnknown: boolean;
 
   constructor(message: string, fields: GenesysApiErrorFields) {
     super(message);
@@ -91,10 +106,16 @@ export class GenesysApiError extends Error implements GenesysApiErrorFields {
     this.correlationId = fields.correlationId;
     this.retriable = fields.retriable;
     this.attempts = fields.attempts;
+    this.outcomeUnknown = fields.outcomeUnknown ?? false;
+  }
+
+  /** See GenesysFailureClass. */
+  get failureClass(): GenesysFailureClass {
+    return classifyFailure(this.kind, this.status);
   }
 
   /** The safe fields, for JSON reports. */
-  toJSON(): GenesysApiErrorFields & { name: string; message: string } {
+  toJSON(): GenesysApiErrorFields & { name: string; message: string; outcomeUnknown: boolean } {
     return {
       name: this.name,
       message: this.message,
@@ -108,6 +129,7 @@ export class GenesysApiError extends Error implements GenesysApiErrorFields {
       correlationId: this.correlationId,
       retriable: this.retriable,
       attempts: this.attempts,
+      outcomeUnknown: this.outcomeUnknown,
     };
   }
 }
@@ -187,4 +209,17 @@ export function readSdkFailure(raw: unknown, redactor: Redactor): SdkFailure {
 export function isTransient(failure: SdkFailure): boolean {
   if (failure.kind === "timeout" || failure.kind === "network") return true;
   return failure.kind === "http" && failure.status !== undefined && (failure.status === 429 || failure.status >= 500);
+}
+
+/** The GenesysFailureClass of a failure kind and status. */
+export function classifyFailure(kind: GenesysFailureKind, status: number | undefined): GenesysFailureClass {
+  if (kind === "bad-credentials") return "credential-rejected";
+  if (kind === "timeout" || kind === "network" || kind === "undocumented") return "unavailable";
+  if (kind === "http" && status !== undefined && (status === 429 || status >= 500)) return "unavailable";
+  return "refused";
+}
+
+/** The GenesysFailureClass of anything thrown by a Genesys call; anything that is not a GenesysApiError is "refused". */
+export function failureClassOf(err: unknown): GenesysFailureClass {
+  return err instanceof GenesysApiError ? err.failureClass : "refused";
 }

@@ -17,7 +17,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   0   every selected service was rotated (or a dry run found nothing wrong)
   10  nothing to do: no service selected, or every selected service was skipped: already rotated in this run
       (same --run-id), rotated less than --min-age-days ago, or (--bootstrap-only) it already had a credential
-  20  failed, and Genesys and the secrets are unchanged by this run: fix the cause and re-run
+  20  failed, and Genesys and the secrets are unchanged by this run (e.g. another run holds the rotation lock,
+      the secret has RotationEnabled, Genesys unavailable): fix the cause and re-run
   30  failed after a secret was reset in Genesys or a secret was written: follow the recovery steps printed on
       stderr (also in the JSON report); re-running the job resumes
   1   internal error (a bug)        2   bad command line`;
@@ -30,6 +31,8 @@ export interface RotationReport {
   readonly outcome: string;
   readonly rotator?: { readonly clientId: string; readonly source: "secret" | "environment" };
   readonly genesysRequests: { readonly total: number; readonly authentication: number };
+  /** Secrets Manager calls of the run (locks included; per service in services[].awsCalls). */
+  readonly awsCalls: number;
   readonly services: readonly ServiceResult[];
   /** A failure before any service ran (configuration, outputs, rotator login). */
   readonly error?: string;
@@ -82,7 +85,7 @@ export function renderTable(report: RotationReport): string {
   if (report.services.length > 0) out.push("", line(header), ...rows.map(line));
   out.push(
     "",
-    `Genesys requests: ${report.genesysRequests.total} in total (rotator login ${report.genesysRequests.authentication}; per service in REQUESTS).`,
+    `Genesys requests: ${report.genesysRequests.total} in total (rotator login ${report.genesysRequests.authentication}; per service in REQUESTS). Secrets Manager calls: ${report.awsCalls}.`,
   );
   if (report.error) out.push(`error: ${report.error}`);
   out.push(`result: ${report.outcome} (exit ${report.exitCode})`);

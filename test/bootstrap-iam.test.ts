@@ -362,30 +362,26 @@ describe("apply role against the synthesized environment stacks (roles carry the
   });
 });
 
-describe("plan role: trusted from <env>-plan, reads what plan needs, writes only its own lock", () => {
+describe("plan role: trusted from <env>-plan, reads what plan needs, writes nothing (plans run with -lock=false)", () => {
   it("is trusted only from the GitHub environment dev-plan", () => {
     const subjects = JSON.stringify(plan.trust);
     expect(subjects).toContain('"repo:example-org/genesys-eventbridge-infra:environment:dev-plan"');
     expect(subjects).not.toMatch(/:\*"|StringLike/);
   });
 
-  it("every action it is allowed is a Read or List action, except the lock file", () => {
+  it("every action it is allowed is a Read or List action", () => {
     const writes = statementsOf({ identity: plan.identity })
       .filter(({ statement }) => statement.Effect === "Allow")
       .flatMap(({ statement }) => [statement.Action].flat().map((a) => ({ sid: statement.Sid, action: String(a) })))
       .filter(({ action }) => !isReadOnly(referenceAction(action)));
-    expect(writes).toEqual([
-      { sid: "StateLock", action: "s3:PutObject" },
-      { sid: "StateLock", action: "s3:DeleteObject" },
-      // SSE-KMS state bucket: reading the state and writing the lock file go through the state key.
-      { sid: "StateKms", action: "kms:Decrypt" },
-      { sid: "StateKms", action: "kms:GenerateDataKey" },
-    ]);
+    // SSE-KMS state bucket: reading the state goes through the state key.
+    expect(writes).toEqual([{ sid: "StateKms", action: "kms:Decrypt" }]);
   });
 
-  it("writes and deletes only its own environment's lock file, never state", () => {
+  it("can neither write nor delete any lock file (an apply's included), nor state", () => {
     const bucket = `arn:aws:s3:::${BUCKET}`;
-    expect(decision(plan, { action: "s3:DeleteObject", resource: `${bucket}/genesys-eventbridge/dev.tfstate.tflock` })).toBe("Allow");
+    expect(decision(plan, { action: "s3:DeleteObject", resource: `${bucket}/genesys-eventbridge/dev.tfstate.tflock` })).not.toBe("Allow");
+    expect(decision(plan, { action: "s3:PutObject", resource: `${bucket}/genesys-eventbridge/dev.tfstate.tflock` })).not.toBe("Allow");
     expect(decision(plan, { action: "s3:DeleteObject", resource: `${bucket}/genesys-eventbridge/staging.tfstate.tflock` })).not.toBe("Allow");
     expect(decision(plan, { action: "s3:PutObject", resource: `${bucket}/genesys-eventbridge/dev.tfstate` })).not.toBe("Allow");
     expect(decision(plan, { action: "s3:GetObject", resource: `${bucket}/genesys-eventbridge/staging.tfstate` })).not.toBe("Allow");

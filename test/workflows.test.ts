@@ -27,6 +27,7 @@ import {
   checkNoScriptExpressions,
   checkRoleEnvironments,
   checkRotationIsolation,
+  checkPlanEnvironmentsHoldNothingPowerful,
 } from "./support/workflow-safety-rules";
 
 const ROOT = path.join(__dirname, "..");
@@ -602,6 +603,23 @@ describe("rotate-secrets.yml", () => {
     const s = stepsOf(job(smokeFirst, "rotate"));
     move(s, s.findIndex((x) => /--only token/.test(x.run ?? "")), s.findIndex((x) => /npm run --silent rotate/.test(x.run ?? "")));
     expect(checkRotateJobs(smokeFirst).join("\n")).toMatch(/--only token after rotating/);
+  });
+});
+
+describe("plan environments hold nothing that can change anything (attacker review)", () => {
+  it.each(["ci.yml", "deploy.yml", "drift.yml", "rotate-secrets.yml"])("%s: plan jobs read only the plan client, and no plan locks", (file) => {
+    expect(checkPlanEnvironmentsHoldNothingPowerful(byName(file).doc)).toEqual([]);
+  });
+
+  it("fails on a plan job reading the Terraform client's secret, and on a locking plan", () => {
+    const wf = clone(byName("deploy.yml").doc);
+    const planDev = job(wf, "plan-dev");
+    const s = stepsOf(planDev).find((st) => /terraform\b.*\splan\s/.test(st.run ?? "")) as Step;
+    s.run = (s.run ?? "").replace("-lock=false", "-lock-timeout=10m");
+    s.env = { ...s.env, GENESYSCLOUD_OAUTHCLIENT_SECRET: "${{ secrets.GENESYSCLOUD_OAUTHCLIENT_SECRET }}" };
+    const out = checkPlanEnvironmentsHoldNothingPowerful(wf).join("\n");
+    expect(out).toMatch(/plan-dev: runs in dev-plan and reads secrets\.GENESYSCLOUD_OAUTHCLIENT_/);
+    expect(out).toMatch(/plan-dev: ".*-lock-timeout=10m.*" takes the state lock/);
   });
 });
 

@@ -70,16 +70,20 @@ export function stateStatements(n: EnvironmentNames, access: StateAccess): IamPo
       ? { Sid: "StateReadWrite", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `${bucketArn}/${key}` }
       : { Sid: "StateRead", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${key}` },
   ];
-  // The lock is `<key>.tflock`: written (If-None-Match) when a plan or apply starts and deleted when it ends, so
-  // a plan must write and delete it too. Only this environment's lock: a plan role that could delete another
-  // environment's lock could release prod's lock in the middle of prod's apply and let a second apply start.
-  statements.push({ Sid: "StateLock", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${key}.tflock` });
-  if (lockTableArn !== undefined) {
-    statements.push({ Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable"], Resource: lockTableArn });
+  if (access === "apply") {
+    // The lock is `<key>.tflock`: written (If-None-Match) when an apply starts and deleted when it ends. Only the
+    // apply role holds it. Every plan runs with -lock=false (ci.yml, drift.yml, deploy.yml): a deploy's plan and
+    // apply are serialized by the `deploy-<env>` concurrency group, and applying a saved plan fails when the state
+    // changed after planning ("Saved plan is stale"). So the plan role, which any branch can use from <env>-plan,
+    // can neither block an apply with a lock of its own nor delete the lock of an apply in progress.
+    statements.push({ Sid: "StateLock", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${key}.tflock` });
+    if (lockTableArn !== undefined) {
+      statements.push({ Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable"], Resource: lockTableArn });
+    }
   }
   if (kmsKeyArn !== undefined) {
-    // SSE-KMS: S3 calls Decrypt to read an object and GenerateDataKey to write one (the lock file included).
-    statements.push({ Sid: "StateKms", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: kmsKeyArn });
+    // SSE-KMS: S3 calls Decrypt to read an object and GenerateDataKey to write one (state and lock file).
+    statements.push({ Sid: "StateKms", Effect: "Allow", Action: access === "apply" ? ["kms:Decrypt", "kms:GenerateDataKey"] : "kms:Decrypt", Resource: kmsKeyArn });
   }
   return statements;
 }

@@ -202,3 +202,26 @@ export function checkRoleEnvironments(wf: Workflow): string[] {
   }
   return problems;
 }
+
+/**
+ * `<env>-plan` environments have no reviewers and no branch restriction, so any branch can run a job there and read
+ * their secrets (attacker review of issue #10): a job in one must not read the Terraform client's Genesys secrets
+ * (`GENESYSCLOUD_OAUTHCLIENT_*`, which only the gated `<env>` environments hold) but the read-only plan client's
+ * (`GENESYSCLOUD_PLAN_OAUTHCLIENT_*`), and no plan anywhere takes the state lock (the plan role may not write it).
+ */
+export function checkPlanEnvironmentsHoldNothingPowerful(wf: Workflow): string[] {
+  const problems: string[] = [];
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    const env = environmentName(job);
+    const text = JSON.stringify(job);
+    if (env !== undefined && /-plan$/.test(env) && /secrets\.GENESYSCLOUD_OAUTHCLIENT_/.test(text)) {
+      problems.push(`${id}: runs in ${env} and reads secrets.GENESYSCLOUD_OAUTHCLIENT_*; plan environments hold only GENESYSCLOUD_PLAN_OAUTHCLIENT_* (a read-only client)`);
+    }
+    for (const s of steps(job)) {
+      for (const line of String(s.run ?? "").split("\n")) {
+        if (/^\s*terraform\b.*\splan\s/.test(line) && !/\s-lock=false\b/.test(line)) problems.push(`${id}: "${line.trim()}" takes the state lock; plans run with -lock=false`);
+      }
+    }
+  }
+  return problems;
+}

@@ -115,6 +115,36 @@ export function crossEnvironmentProblems(environments: readonly EnvironmentConfi
     }
   }
   problems.push(...logsPolicyQuotaProblems(environments));
+  problems.push(...sharedExternalTargetProblems(environments));
+  return problems;
+}
+
+/** ARNs of resources an environment targets but does not own: Lambda functions and existing streams. */
+function externalTargetArns(env: EnvironmentConfig): string[] {
+  return env.rules.flatMap((r) =>
+    r.targets.flatMap((t) =>
+      t.type === "lambda" ? [t.functionArn] : t.type === "firehose" ? [t.deliveryStreamArn] : t.type === "kinesis" && t.streamArn ? [t.streamArn] : [],
+    ),
+  );
+}
+
+/**
+ * One external target in two environments: each environment's apply role may manage that function's EventBridge
+ * permissions (lambda:RemovePermission) or put records on that stream, so one pipeline could cut the other's
+ * delivery (attacker review of issue #10). Give each environment its own function or stream.
+ */
+function sharedExternalTargetProblems(environments: readonly EnvironmentConfig[]): string[] {
+  const problems: string[] = [];
+  for (const [a, b] of pairs(environments)) {
+    const theirs = new Set(externalTargetArns(b));
+    for (const arn of new Set(externalTargetArns(a))) {
+      if (!theirs.has(arn)) continue;
+      problems.push(
+        `${both(a, b)} both target ${arn}: each environment's pipeline role may change that target's permissions, so ` +
+          `one environment could cut the other's delivery; give each environment its own function or stream`,
+      );
+    }
+  }
   return problems;
 }
 

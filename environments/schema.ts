@@ -242,7 +242,11 @@ export const environmentSchema = z
         key: z.string().min(1).optional(),
         region: z.enum(AWS_REGIONS),
         /** A KMS key (ARN) for state encryption; default: the bucket's encryption (SSE-S3). */
-        kmsKeyId: awsArn("kms").optional(),
+        // A key ARN, not an alias ARN: the bootstrap boundary denies administration of exactly this ARN, and an
+        // alias would leave the key behind it unprotected.
+        kmsKeyId: awsArn("kms")
+          .regex(/:key\/[A-Za-z0-9-]+$/, "must be a KMS key ARN (…:key/<key id>), not an alias ARN: the bootstrap roles protect exactly this key")
+          .optional(),
       })
       .strict(),
     tags: z.record(tagKey, z.string().max(256)).default({}),

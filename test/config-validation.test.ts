@@ -27,6 +27,7 @@ describe("environment configuration", () => {
   it.each([
     ["an account id that is not 12 digits", (c: EnvironmentConfigInput) => (c.aws.accountId = "11111111111"), /aws\.accountId: "11111111111" must be a 12-digit AWS account id/],
     ["a state KMS key that is not a KMS key ARN", (c: EnvironmentConfigInput) => (c.stateBackend.kmsKeyId = "alias/state"), /stateBackend\.kmsKeyId: "alias\/state" must be an AWS kms ARN \(arn:aws:kms:<region>:<account id>:…\)/],
+    ["a state KMS key given as an alias ARN", (c: EnvironmentConfigInput) => (c.stateBackend.kmsKeyId = "arn:aws:kms:us-east-1:111111111111:alias/state"), /stateBackend\.kmsKeyId: .* must be a KMS key ARN \(…:key\/<key id>\), not an alias ARN/],
     ["an account id with letters", (c: EnvironmentConfigInput) => (c.aws.accountId = "11111111111x"), /aws\.accountId: "11111111111x" must be a 12-digit/],
     [
       "an unknown AWS region",

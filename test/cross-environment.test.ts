@@ -32,7 +32,8 @@ function env(name: "dev" | "staging" | "prod", change: (c: EnvironmentConfigInpu
 /** Moves an environment (and its example Lambda target) to another account and region. */
 function moveTo(c: EnvironmentConfigInput, accountId: string, region = c.aws.region): void {
   c.aws = { accountId, region };
-  c.rules = exampleRules(accountId, region);
+  // Each environment its own Lambda function: one function targeted by two environments is itself a collision.
+  c.rules = JSON.parse(JSON.stringify(exampleRules(accountId, region)).replace(/function:genesys-presence-handler/g, `function:${c.name}-presence-handler`)) as typeof c.rules;
 }
 
 const dev = env("dev");
@@ -116,6 +117,16 @@ describe("cross-environment check", () => {
     expect(crossEnvironmentProblems(many(11))).toEqual(
       expect.arrayContaining([expect.stringMatching(/"env0" \(environments\/env0\.ts\), .*"env10" .* each need a CloudWatch Logs resource policy in account 111111111111, region us-east-1, over the 10/)]),
     );
+  });
+
+  it("rejects one Lambda function or existing stream targeted by two environments (attacker review)", () => {
+    const shared = env("staging", (c) => {
+      moveTo(c, dev.aws.accountId);
+      c.rules = exampleRules(dev.aws.accountId, dev.aws.region);
+    });
+    expect(crossEnvironmentProblems([dev, shared])).toEqual([
+      expect.stringMatching(new RegExp(`${BOTH.source} both target arn:aws:lambda:us-east-1:111111111111:function:genesys-presence-handler: each environment's pipeline role`)),
+    ]);
   });
 
   it("runs in loadAllEnvironments, so synth fails before any stack is built", () => {

@@ -24,6 +24,8 @@ const fixture = (file: string): Record<string, unknown> => {
 };
 const DOCUMENTED = fixture("environment-staging.json");
 const POLICIES = fixture("deployment-branch-policies.json");
+/** The documented policy list cut to main alone, the only branch that may deploy. */
+const MAIN_ONLY = { ...POLICIES, total_count: 1, branch_policies: (POLICIES.branch_policies as { name: string }[]).filter((p) => p.name === "main") };
 
 /** The documented example for `name`, with prevent_self_review set and any top-level fields overridden. */
 function environment(name: string, overrides: Record<string, unknown> = {}, preventSelfReview: unknown = true): Record<string, unknown> {
@@ -47,9 +49,9 @@ class FakeGitHub {
     return this;
   }
 
-  /** The documented answers of a gated environment: reviewers, self-review prevented, the documented branch policies. */
+  /** The documented answers of a gated environment: reviewers, self-review prevented, main as its only branch policy. */
   gated(env: string, overrides: Record<string, unknown> = {}): this {
-    return this.answer(env, { status: 200, body: environment(env, overrides) }).answer(`${env} policies`, { status: 200, body: POLICIES });
+    return this.answer(env, { status: 200, body: environment(env, overrides) }).answer(`${env} policies`, { status: 200, body: MAIN_ONLY });
   }
 
   async start(): Promise<void> {
@@ -120,7 +122,11 @@ describe("approval gate: passes only on the documented answer of a protected env
     github.answer("staging", { status: 200, body: { ...DOCUMENTED } }).answer("staging policies", { status: 200, body: POLICIES });
     const r = await run("staging");
     expect(r.exitCode).toBe(1);
-    expect(r.results[0].problems).toEqual([expect.stringMatching(/^environment "staging": "Prevent self-review" is off \(prevent_self_review: false\)/)]);
+    expect(r.results[0].problems).toEqual([
+      expect.stringMatching(/^environment "staging": "Prevent self-review" is off \(prevent_self_review: false\)/),
+      // The documented example's policies also let release/* deploy.
+      expect.stringMatching(/let other refs deploy \("release\/\*"\)/),
+    ]);
     expect(r.out).toMatch(/^::error title=Approval gate missing \(staging\)::environment "staging": "Prevent self-review" is off/m);
     expect(r.out).toMatch(/::error title=Deploy stopped::/);
     expect(r.summary).toContain("| staging | ❌ NOT gated |");
@@ -173,16 +179,34 @@ describe("approval gate: passes only on the documented answer of a protected env
     expect(r.results[0].problems[0]).toMatch(/"Prevent self-review" is off \(prevent_self_review: undefined\)/);
   });
 
-  it("reads custom branch policies only when the environment has them, and passes protected-branches-only", async () => {
+  it("fails protected-branches-only: with no branch protection rule, every branch may deploy (attacker review)", async () => {
     github.answer("prod", { status: 200, body: environment("prod", { deployment_branch_policy: { protected_branches: true, custom_branch_policies: false } }) });
-    expect((await run("prod")).exitCode).toBe(0);
-    expect(github.requests.map((r) => r.path)).toEqual([`/repos/${REPO}/environments/prod`]);
+    const r = await run("prod");
+    expect(r.exitCode).toBe(1);
+    expect(r.results[0].problems.join("\n")).toMatch(/does not name its deployment branches .* Choose "Selected branches and tags" with main only/);
+    expect(github.requests.map((x) => x.path)).toEqual([`/repos/${REPO}/environments/prod`]);
+  });
+
+  it("checks dev for its branch restriction only (no reviewers needed), and fails it when any branch may deploy", async () => {
+    const noReviewers = { protection_rules: [] };
+    github.answer("dev", { status: 200, body: environment("dev", noReviewers) }).answer("dev policies", { status: 200, body: MAIN_ONLY });
+    github.gated("prod");
+    const ok = await run("prod", { GATE_BRANCH_ONLY_ENVIRONMENTS: "dev" });
+    expect([ok.exitCode, ok.results.map((x) => [x.environment, x.ok])]).toEqual([0, [["prod", true], ["dev", true]]]);
+    expect(ok.out).toContain("dev: deployments from main only (no reviewers required).");
+    github.answer("dev", { status: 200, body: environment("dev", { ...noReviewers, deployment_branch_policy: null }) });
+    const bad = await run("prod", { GATE_BRANCH_ONLY_ENVIRONMENTS: "dev" });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.results[1].problems.join("\n")).toMatch(/environment "dev" lets every branch deploy/);
   });
 
   it.each([
     ["a policy matching every branch", { status: 200, body: { total_count: 2, branch_policies: [{ id: 1, name: "main" }, { id: 2, name: "**" }] } }, /custom deployment branch policies that match every branch \("\*\*"\)/],
     ["a bare * policy", { status: 200, body: { total_count: 1, branch_policies: [{ id: 1, name: "*" }] } }, /match every branch \("\*"\)/],
     ["no policy at all", { status: 200, body: { total_count: 0, branch_policies: [] } }, /and none is set, so no branch may deploy/],
+    ["the documented example (release/* besides main)", { status: 200, body: POLICIES }, /that let other refs deploy \("release\/\*"\)\. Allow main only/],
+    ["a pattern that main also matches", { status: 200, body: { total_count: 1, branch_policies: [{ id: 1, name: "main*" }] } }, /let other refs deploy \("main\*"\)/],
+    ["a tag policy", { status: 200, body: { total_count: 2, branch_policies: [{ id: 1, name: "main", type: "branch" }, { id: 2, name: "v*", type: "tag" }] } }, /let other refs deploy \(tag "v\*"\)/],
     ["a policy list it may not read", { status: 403, body: { message: "Resource not accessible by integration" } }, /listing them answered HTTP 403/],
     ["a list without branch_policies", { status: 200, body: { total_count: 1 } }, /the answer has no branch_policies list/],
   ])("fails on %s", async (_case, policies, expected) => {

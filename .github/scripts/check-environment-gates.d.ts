@@ -12,8 +12,8 @@ export interface GateResult {
   reviewers: string[];
 }
 export const API_VERSION: string;
-export function evaluateEnvironment(name: string, answer: ApiAnswer): GateResult;
-export function evaluateBranchPolicies(name: string, answer: ApiAnswer): string[];
+export function evaluateEnvironment(name: string, answer: ApiAnswer, options?: { requireReviewers: boolean }): GateResult;
+export function evaluateBranchPolicies(name: string, answer: ApiAnswer, allowedBranches?: string[]): string[];
 export function getRepoJson(o: {
   apiUrl: string;
   repository: string;

@@ -75,7 +75,7 @@ function reviewerName(entry) {
  * @param {ApiAnswer} answer
  * @returns {GateResult}
  */
-function evaluateEnvironment(name, answer) {
+function evaluateEnvironment(name, answer, options = { requireReviewers: true }) {
   /** @type {GateResult} */
   const result = { environment: name, ok: false, problems: [], warnings: [], reviewers: [] };
   const fail = (/** @type {string} */ p) => {
@@ -107,31 +107,41 @@ function evaluateEnvironment(name, answer) {
   if (typeof env.name !== "string" || env.name.toLowerCase() !== name.toLowerCase()) {
     return fail(`the answer describes environment ${show(env.name)}, not "${name}".`);
   }
-  if (!Array.isArray(env.protection_rules)) {
-    return fail(`environment "${name}" has no protection rules (protection_rules is ${show(env.protection_rules)}). ${PLAN_HINT}`);
+  if (options.requireReviewers !== false) {
+    if (!Array.isArray(env.protection_rules)) {
+      return fail(`environment "${name}" has no protection rules (protection_rules is ${show(env.protection_rules)}). ${PLAN_HINT}`);
+    }
+    const rules = env.protection_rules.filter(isObject);
+    const reviewerRules = rules.filter((r) => r.type === "required_reviewers");
+    if (reviewerRules.length === 0) {
+      const types = rules.map((r) => String(r.type)).join(", ") || "none";
+      return fail(`environment "${name}" has no required-reviewers rule (rules found: ${types}). ${PLAN_HINT}`);
+    }
+    const withReviewers = reviewerRules.filter((r) => Array.isArray(r.reviewers) && r.reviewers.length > 0);
+    if (withReviewers.length === 0) {
+      return fail(`environment "${name}" has a required-reviewers rule that lists no reviewer (reviewers: ${show(reviewerRules[0].reviewers)}). Add the people or team who approve deployments.`);
+    }
+    const rule = withReviewers[0];
+    result.reviewers = /** @type {unknown[]} */ (rule.reviewers).map(reviewerName);
+    if (rule.prevent_self_review !== true) {
+      result.problems.push(
+        `environment "${name}": "Prevent self-review" is off (prevent_self_review: ${show(rule.prevent_self_review)}), so whoever started the run ` +
+          `may approve it alone. Turn it on in the environment's required reviewers settings.`,
+      );
+    }
   }
-  const rules = env.protection_rules.filter(isObject);
-  const reviewerRules = rules.filter((r) => r.type === "required_reviewers");
-  if (reviewerRules.length === 0) {
-    const types = rules.map((r) => String(r.type)).join(", ") || "none";
-    return fail(`environment "${name}" has no required-reviewers rule (rules found: ${types}). ${PLAN_HINT}`);
-  }
-  const withReviewers = reviewerRules.filter((r) => Array.isArray(r.reviewers) && r.reviewers.length > 0);
-  if (withReviewers.length === 0) {
-    return fail(`environment "${name}" has a required-reviewers rule that lists no reviewer (reviewers: ${show(reviewerRules[0].reviewers)}). Add the people or team who approve deployments.`);
-  }
-  const rule = withReviewers[0];
-  result.reviewers = /** @type {unknown[]} */ (rule.reviewers).map(reviewerName);
-  if (rule.prevent_self_review !== true) {
+  const branchPolicy = env.deployment_branch_policy;
+  if (!isObject(branchPolicy)) {
     result.problems.push(
-      `environment "${name}": "Prevent self-review" is off (prevent_self_review: ${show(rule.prevent_self_review)}), so whoever started the run ` +
-        `may approve it alone. Turn it on in the environment's required reviewers settings.`,
+      `environment "${name}" lets every branch deploy (deployment_branch_policy: ${show(branchPolicy)}). ` +
+        `Restrict "Deployment branches and tags" to "Selected branches and tags" with main only.`,
     );
-  }
-  if (!isObject(env.deployment_branch_policy)) {
+  } else if (branchPolicy.custom_branch_policies !== true) {
+    // "Protected branches only" is not enough: GitHub documents that when no branch protection rule exists, all
+    // branches can deploy (REST "Create or update an environment", deployment_branch_policy.protected_branches).
     result.problems.push(
-      `environment "${name}" lets every branch deploy (deployment_branch_policy: ${show(env.deployment_branch_policy)}). ` +
-        `Restrict "Deployment branches and tags" to main (or to protected branches).`,
+      `environment "${name}" does not name its deployment branches (deployment_branch_policy: ${show(branchPolicy)}): "protected branches" ` +
+        `lets every branch deploy when no branch protection rule exists, and any protected branch otherwise. Choose "Selected branches and tags" with main only.`,
     );
   }
   if (env.can_admins_bypass === true) {
@@ -147,14 +157,21 @@ function evaluateEnvironment(name, answer) {
  * @param {ApiAnswer} answer
  * @returns {string[]} problems (empty: every policy names real branches)
  */
-function evaluateBranchPolicies(name, answer) {
+function evaluateBranchPolicies(name, answer, allowedBranches = ["main"]) {
   const where = `environment "${name}" has custom deployment branch policies`;
   if (answer.status !== 200) return [`${where}, but listing them answered HTTP ${answer.status}: ${show(answer.body ?? answer.text)}.`];
   const list = isObject(answer.body) ? answer.body.branch_policies : undefined;
   if (!Array.isArray(list)) return [`${where}, but the answer has no branch_policies list: ${show(answer.body ?? answer.text)}.`];
-  if (list.length === 0) return [`${where} and none is set, so no branch may deploy. Add main.`];
+  if (list.length === 0) return [`${where} and none is set, so no branch may deploy. Add ${allowedBranches.join(", ")}.`];
   const open = list.filter((p) => !isObject(p) || typeof p.name !== "string" || /^[*/]+$/.test(p.name)).map((p) => (isObject(p) ? show(p.name) : show(p)));
-  return open.length > 0 ? [`${where} that match every branch (${open.join(", ")}). Allow main only.`] : [];
+  if (open.length > 0) return [`${where} that match every branch (${open.join(", ")}). Allow ${allowedBranches.join(", ")} only.`];
+  // Exactly the named branches: a pattern (main*, release/*) or a tag policy lets other refs deploy.
+  const other = list.filter((p) => (p.type !== undefined && p.type !== "branch") || !allowedBranches.includes(p.name));
+  if (other.length > 0) {
+    const names = other.map((p) => `${p.type === "tag" ? "tag " : ""}${show(p.name)}`).join(", ");
+    return [`${where} that let other refs deploy (${names}). Allow ${allowedBranches.join(", ")} only (set GATE_DEPLOY_BRANCHES to change the list).`];
+  }
+  return [];
 }
 
 /**
@@ -213,7 +230,11 @@ function renderSummary(results) {
  */
 async function main(env, deps = {}) {
   const write = deps.write ?? ((line) => process.stdout.write(`${line}\n`));
-  const environments = (env.GATE_ENVIRONMENTS ?? "").split(/[\s,]+/).filter(Boolean);
+  const words = (/** @type {string | undefined} */ v) => (v ?? "").split(/[\s,]+/).filter(Boolean);
+  const environments = words(env.GATE_ENVIRONMENTS);
+  // Environments checked for their branch restriction only (dev: no reviewers, but only main may reach its role).
+  const branchOnly = words(env.GATE_BRANCH_ONLY_ENVIRONMENTS);
+  const allowedBranches = words(env.GATE_DEPLOY_BRANCHES).length > 0 ? words(env.GATE_DEPLOY_BRANCHES) : ["main"];
   const repository = env.GITHUB_REPOSITORY ?? "";
   const token = env.GITHUB_TOKEN ?? "";
   const config = [];
@@ -225,21 +246,23 @@ async function main(env, deps = {}) {
     return { exitCode: 1, results: [] };
   }
   const results = [];
-  for (const environment of environments) {
+  for (const environment of [...environments, ...branchOnly]) {
+    const requireReviewers = environments.includes(environment);
     const request = { apiUrl: env.GITHUB_API_URL || "https://api.github.com", repository, token, fetchImpl: deps.fetchImpl, retryDelayMs: deps.retryDelayMs };
     const base = `environments/${encodeURIComponent(environment)}`;
     const answer = await getRepoJson({ ...request, path: base });
-    const result = answer.status === 0 ? { environment, ok: false, problems: [`could not ask GitHub about "${environment}" (${answer.text}).`], warnings: [], reviewers: [] } : evaluateEnvironment(environment, answer);
+    const result = answer.status === 0 ? { environment, ok: false, problems: [`could not ask GitHub about "${environment}" (${answer.text}).`], warnings: [], reviewers: [] } : evaluateEnvironment(environment, answer, { requireReviewers });
     const branchPolicy = isObject(answer.body) ? answer.body.deployment_branch_policy : undefined;
     if (answer.status === 200 && isObject(branchPolicy) && branchPolicy.custom_branch_policies === true) {
       const policies = await getRepoJson({ ...request, path: `${base}/deployment-branch-policies?per_page=100` });
-      result.problems.push(...evaluateBranchPolicies(environment, policies));
+      result.problems.push(...evaluateBranchPolicies(environment, policies, allowedBranches));
       result.ok = result.problems.length === 0;
     }
     results.push(result);
     for (const p of result.problems) write(`::error title=Approval gate missing (${environment})::${escapeData(p)}`);
     for (const w of result.warnings) write(`::warning title=Approval gate (${environment})::${escapeData(w)}`);
-    if (result.ok) write(`${environment}: gated by required reviewers (${result.reviewers.join(", ")}), self-review prevented, deployments restricted by branch.`);
+    if (result.ok && requireReviewers) write(`${environment}: gated by required reviewers (${result.reviewers.join(", ")}), self-review prevented, deployments from ${allowedBranches.join(", ")} only.`);
+    if (result.ok && !requireReviewers) write(`${environment}: deployments from ${allowedBranches.join(", ")} only (no reviewers required).`);
   }
   if (env.GITHUB_STEP_SUMMARY) fs.appendFileSync(env.GITHUB_STEP_SUMMARY, renderSummary(results));
   const exitCode = results.every((r) => r.ok) ? 0 : 1;

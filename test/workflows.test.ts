@@ -204,6 +204,22 @@ describe("deploy.yml", () => {
       return s;
     };
 
+    it("a protected job hidden behind an expression (attacker review), and one reached through a matrix", () => {
+      const hidden = gateViolations((wf) => {
+        const j = job(wf, "apply-prod");
+        j.environment = "${{ 'prod' }}";
+        j.needs = "plan-prod";
+      });
+      expect(hidden).toMatch(/apply-prod: environment "\$\{\{ 'prod' \}\}" is an expression this rule cannot read/);
+      const viaMatrix = gateViolations((wf) => {
+        const j = job(wf, "apply-prod");
+        j.environment = "${{ matrix.env }}";
+        j.strategy = { matrix: { env: ["prod"] } };
+        j.needs = "synth";
+      });
+      expect(viaMatrix).toMatch(/apply-prod: runs in protected environment "prod" without \(transitively\) needing a gate job/);
+    });
+
     it("gate job removed", () => {
       const out = gateViolations((wf) => {
         delete wf.jobs.gates;

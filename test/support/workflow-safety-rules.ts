@@ -69,23 +69,43 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
   if (gates.size === 0) problems.push(`no job runs ${GATE_SCRIPT}`);
 
   for (const [id, job] of Object.entries(wf.jobs)) {
-    const env = environmentName(job);
-    if (env === undefined || !protectedEnvs.includes(env)) continue;
-    const upstream = transitiveNeeds(wf, id);
-    const gate = [...gates].find(([gateId, envs]) => upstream.has(gateId) && envs.includes(env));
-    if (!gate) {
-      problems.push(`${id}: runs in protected environment "${env}" without (transitively) needing a gate job that checks "${env}"`);
+    const named = environmentName(job);
+    if (named === undefined) continue;
+    const expanded = expandEnvironment(job, named);
+    if (expanded === undefined) {
+      problems.push(`${id}: environment ${JSON.stringify(named)} is an expression this rule cannot read; name the environment literally or through a matrix list`);
       continue;
     }
-    if (steps(job).some(isApplyStep)) {
-      const check = indexOf(job, (s) => gateEnvironments(s).includes(env) && s.if === undefined && (s as Step & { "continue-on-error"?: unknown })["continue-on-error"] === undefined);
-      const credentials = indexOf(job, isConfigureAws);
-      if (check < 0 || (credentials >= 0 && check > credentials)) problems.push(`${id}: must check again that "${env}" is gated, in the job, before it assumes a role`);
-    }
-    const path = [id, ...[...upstream].filter((dep) => dep !== gate[0] && transitiveNeeds(wf, dep).has(gate[0]))];
-    for (const p of path) {
-      if (BYPASSES_FAILURE.test(wf.jobs[p]?.if ?? "")) problems.push(`${id}: ${p} has if: ${wf.jobs[p].if}, which would run it after the gate failed`);
-    }
+    for (const env of expanded.filter((e) => protectedEnvs.includes(e))) problems.push(...checkGatedJob(wf, id, job, env, gates));
+  }
+  return problems;
+}
+
+/**
+ * The environments a job's `environment:` can take: the literal, or `${{ matrix.<key> }}<suffix>` expanded over a
+ * literal matrix list; undefined for any other expression (attacker review: `${{ 'prod' }}` hid a job from the rule).
+ */
+function expandEnvironment(job: Job, named: string): string[] | undefined {
+  if (!named.includes("${{")) return [named];
+  const m = /^\$\{\{\s*matrix\.([\w-]+)\s*\}\}([\w-]*)$/.exec(named);
+  const values = m ? (job.strategy?.matrix as Record<string, unknown> | undefined)?.[m[1]] : undefined;
+  if (!m || !Array.isArray(values) || !values.every((v) => typeof v === "string")) return undefined;
+  return values.map((v) => `${v}${m[2]}`);
+}
+
+function checkGatedJob(wf: Workflow, id: string, job: Job, env: string, gates: Map<string, string[]>): string[] {
+  const problems: string[] = [];
+  const upstream = transitiveNeeds(wf, id);
+  const gate = [...gates].find(([gateId, envs]) => upstream.has(gateId) && envs.includes(env));
+  if (!gate) return [`${id}: runs in protected environment "${env}" without (transitively) needing a gate job that checks "${env}"`];
+  if (steps(job).some(isApplyStep)) {
+    const check = indexOf(job, (s) => gateEnvironments(s).includes(env) && s.if === undefined && (s as Step & { "continue-on-error"?: unknown })["continue-on-error"] === undefined);
+    const credentials = indexOf(job, isConfigureAws);
+    if (check < 0 || (credentials >= 0 && check > credentials)) problems.push(`${id}: must check again that "${env}" is gated, in the job, before it assumes a role`);
+  }
+  const path = [id, ...[...upstream].filter((dep) => dep !== gate[0] && transitiveNeeds(wf, dep).has(gate[0]))];
+  for (const p of path) {
+    if (BYPASSES_FAILURE.test(wf.jobs[p]?.if ?? "")) problems.push(`${id}: ${p} has if: ${wf.jobs[p].if}, which would run it after the gate failed`);
   }
   return problems;
 }

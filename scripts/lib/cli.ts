@@ -1,4 +1,6 @@
 /** What every yargs CLI here shares: how a command line becomes "run with these arguments" or "exit with code". */
+// Every CLI imports this module first: no checkpoint calls, no AWS SDK Node-version banner (see offline.ts).
+import "./offline";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Argv } from "yargs";

@@ -21,6 +21,7 @@ import {
   SnsTopicTarget,
   SqsQueueTarget,
 } from "../modules/targets";
+import { useReadableLogicalIds } from "./logical-ids";
 
 export const PROJECT = "genesys-eventbridge";
 
@@ -51,6 +52,7 @@ export function defaultStateKey(environment: string): string {
 export class EnvironmentStack extends TerraformStack {
   constructor(scope: Construct, readonly config: EnvironmentConfig) {
     super(scope, config.name);
+    useReadableLogicalIds(this); // addresses from configured names, no hash (stacks/logical-ids.ts)
     const env = config.name;
     const prefix = resourcePrefix(env);
     const protect = config.protectFromDestroy;

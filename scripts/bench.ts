@@ -18,7 +18,7 @@ import * as path from "path";
 const ROOT = path.resolve(__dirname, "..", "..");
 const DIST = path.join(ROOT, "dist");
 /** The CLIs whose start is measured (entry points under scripts/). */
-export const CLIS = ["rotate", "smoke", "plan-guard"] as const;
+export const CLIS = ["rotate", "smoke", "plan-guard", "preflight"] as const;
 const CLI_BUDGET_MS = 1000;
 
 /** Thrown for a bad BENCH_RUNS: exit 2 with the message. */

@@ -13,9 +13,22 @@ export interface CliOutput {
 }
 
 /**
+ * Bad input from the outside (arguments, environment variables, files named on the command line): every CLI maps
+ * it to its bad-input exit code and prints the message, never a stack trace.
+ */
+export class BadInputError extends Error {}
+
+/** Options that were given more than once although they take one value (yargs would silently make an array). */
+function repeatedSingleOptions(parser: Argv, parsed: Record<string, unknown>): string[] {
+  const options = (parser as unknown as { getOptions(): { array: string[]; key: Record<string, unknown> } }).getOptions();
+  return Object.keys(options.key).filter((key) => !options.array.includes(key) && Array.isArray(parsed[key]));
+}
+
+/**
  * Finishes `parser` the same way for every CLI (strict options, `--help`, no `--version`, full-width help, never
- * exits the process) and parses `argv`: `--help` prints the usage on stdout and exits 0; a usage error prints
- * `<name>: <message>` on stderr and exits `usageExitCode`; otherwise the parsed arguments are returned.
+ * exits the process) and parses `argv`: `--help` prints the usage (only) on stdout and exits 0; a usage error —
+ * including an option that takes one value given twice — prints `<name>: <message>` on stderr and exits
+ * `usageExitCode`; otherwise the parsed arguments are returned.
  */
 export function parseCommandLine<A>(
   name: string,
@@ -33,11 +46,17 @@ export function parseCommandLine<A>(
     .version(false)
     .wrap(null)
     .parse([...argv], {}, (err, parsed, output) => {
+      const repeated = err ? [] : repeatedSingleOptions(parser, parsed);
       if (parsed.help) {
-        out.stdout(`${output}\n`);
+        // yargs still runs .check() and appends its message to the usage: print the usage alone.
+        const usage = err && output.endsWith(`\n${err.message}`) ? output.slice(0, -err.message.length).trimEnd() : output;
+        out.stdout(`${usage}\n`);
         outcome = { kind: "exit", code: 0 };
-      } else if (err) {
-        out.stderr(`${name}: ${err.message}\n\nRun with --help for usage.\n`);
+      } else if (err || repeated.length > 0) {
+        const message = err
+          ? err.message
+          : repeated.map((key) => `--${key} was given ${(parsed[key] as unknown[]).length} times (${(parsed[key] as unknown[]).join(", ")}); give it once`).join("; ");
+        out.stderr(`${name}: ${message}\n\nRun with --help for usage.\n`);
         outcome = { kind: "exit", code: usageExitCode };
       } else {
         outcome = { kind: "run", args: parsed as unknown as A };
@@ -47,12 +66,39 @@ export function parseCommandLine<A>(
 }
 
 /** An output file (report, summary) that could not be written: bad input, not a bug. */
-export class OutputFileError extends Error {}
+export class OutputFileError extends BadInputError {}
 
-/** Writes an output file, creating its folder; a failure says which file and why. */
+/** Pseudo file systems whose "files" are kernel interfaces (writes block, loop or change the system). */
+const PSEUDO_FILE_SYSTEMS = ["/proc", "/sys", "/dev"];
+
+/**
+ * Writes an output file, creating its folder; a failure says which file and why. Only regular files are written:
+ * a path that exists as anything else (directory, FIFO, device, socket) or lies under /proc, /sys or /dev (also
+ * through a symlink) is refused at once instead of blocking or spinning on a kernel interface.
+ */
 export function writeOutputFile(file: string, text: string): void {
+  const refuse = (reason: string) => new OutputFileError(`cannot write ${file} (${reason}): pass a file path in a writable folder`);
+  const absolute = path.resolve(file);
+  let real = absolute;
   try {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    real = fs.realpathSync(absolute);
+  } catch {
+    try {
+      real = path.join(fs.realpathSync(path.dirname(absolute)), path.basename(absolute));
+    } catch {
+      // the folder does not exist yet: created below, under the path as given
+    }
+  }
+  if (PSEUDO_FILE_SYSTEMS.some((root) => real === root || real.startsWith(`${root}/`))) throw refuse(`${real} is on a pseudo file system, not a regular file`);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(real);
+  } catch {
+    // does not exist: will be created
+  }
+  if (stat && !stat.isFile()) throw refuse(stat.isDirectory() ? "EISDIR" : "not a regular file");
+  try {
+    fs.mkdirSync(path.dirname(absolute), { recursive: true });
     fs.writeFileSync(file, text, "utf8");
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));

@@ -13,13 +13,13 @@
  *
  * Existing deployments keep their objects: for every resource whose hashed address is listed in
  * `stacks/hashed-addresses.json` (every address the stacks had before this scheme), a Terraform `moved` block
- * from that address to the new one is emitted, with cdktf's `moveFromId`
- * (https://developer.hashicorp.com/terraform/cdktf/examples-and-guides/refactoring; `moved`:
+ * from that address to the new one is emitted in the stack's top-level `moved` list, the JSON form cdktf's own
+ * `moveFromId` writes (https://developer.hashicorp.com/terraform/cdktf/examples-and-guides/refactoring; `moved`:
  * https://developer.hashicorp.com/terraform/language/moved). Resources added later never had a hashed address
  * and get no `moved` block.
  */
-import { IConstruct, Node } from "constructs";
-import { Aspects, IAspect, TerraformDataSource, TerraformElement, TerraformResource, TerraformStack } from "cdktf";
+import { Node } from "constructs";
+import { Lazy, TerraformDataSource, TerraformElement, TerraformResource, TerraformStack } from "cdktf";
 import hashedAddresses from "./hashed-addresses.json";
 
 /** Construct ids the stacks prefix to a configured name: `rule-<name>`, `service-<name>`. */
@@ -70,16 +70,16 @@ export function useReadableLogicalIds(stack: TerraformStack): void {
   };
   (stack as unknown as { allocateLogicalId: typeof allocate }).allocateLogicalId = allocate;
 
+  // The moved blocks are one stack-level list, computed when the stack is synthesized (resource.moveFromId would
+  // do the same per resource, at twice the synth time).
   const legacy = new Set<string>((hashedAddresses as Record<string, string[]>)[stack.node.id] ?? []);
-  const moved = new Set<TerraformResource>();
-  const aspect: IAspect = {
-    visit(construct: IConstruct): void {
-      if (!(construct instanceof TerraformResource) || moved.has(construct) || TerraformStack.of(construct) !== stack) return;
-      moved.add(construct);
-      const from = `${construct.terraformResourceType}.${hashedId.call(stack, construct)}`;
-      const to = `${construct.terraformResourceType}.${construct.friendlyUniqueId}`;
-      if (from !== to && legacy.has(from)) construct.moveFromId(from);
-    },
+  const movedBlocks = (): Array<{ from: string; to: string }> | undefined => {
+    const blocks = stack.node
+      .findAll()
+      .filter((c): c is TerraformResource => c instanceof TerraformResource && TerraformStack.of(c) === stack)
+      .map((r) => ({ from: `${r.terraformResourceType}.${hashedId.call(stack, r)}`, to: `${r.terraformResourceType}.${r.friendlyUniqueId}` }))
+      .filter((m) => m.from !== m.to && legacy.has(m.from));
+    return blocks.length > 0 ? blocks : undefined;
   };
-  Aspects.of(stack).add(aspect);
+  stack.addOverride("moved", Lazy.anyValue({ produce: movedBlocks }));
 }

@@ -9,6 +9,10 @@ class QuietEnvironment extends TestEnvironment {
     this.held = [];
     this.originals = undefined;
     this.inTest = false;
+    // What the streams' `write` was before any test ran, restored at teardown whatever happened in between: jest's
+    // runtime re-runs every spy's restore at teardown (restoreAllMocks), so a test that spied on process.stdout.write
+    // while a hold was active puts that hold's wrapper back, after the test's own mockRestore and our release.
+    this.pristine = this.ownWrites();
   }
 
   streams() {
@@ -17,10 +21,21 @@ class QuietEnvironment extends TestEnvironment {
     return [...new Set([process.stdout, process.stderr, sandbox && sandbox.stdout, sandbox && sandbox.stderr].filter(Boolean))];
   }
 
+  /** [stream, own write or undefined when inherited]: putting these back restores exactly what was there. */
+  ownWrites() {
+    return this.streams().map((stream) => [stream, Object.prototype.hasOwnProperty.call(stream, "write") ? stream.write : undefined]);
+  }
+
+  static restore(writes) {
+    for (const [stream, own] of writes) {
+      if (own === undefined) delete stream.write;
+      else stream.write = own;
+    }
+  }
+
   hold() {
     if (this.originals) return;
-    // [stream, own write or undefined when inherited]: release puts back exactly what was there.
-    this.originals = this.streams().map((stream) => [stream, Object.prototype.hasOwnProperty.call(stream, "write") ? stream.write : undefined]);
+    this.originals = this.ownWrites();
     for (const [stream] of this.originals) {
       const original = stream.write;
       stream.write = (chunk, encoding, callback) => {
@@ -34,10 +49,7 @@ class QuietEnvironment extends TestEnvironment {
 
   release(print) {
     if (!this.originals) return;
-    for (const [stream, own] of this.originals) {
-      if (own === undefined) delete stream.write;
-      else stream.write = own;
-    }
+    QuietEnvironment.restore(this.originals);
     this.originals = undefined;
     const held = this.held.splice(0);
     if (print) for (const [write, stream, chunk] of held) write.call(stream, chunk);
@@ -75,6 +87,7 @@ class QuietEnvironment extends TestEnvironment {
 
   async teardown() {
     this.release(false);
+    QuietEnvironment.restore(this.pristine);
     await super.teardown();
   }
 }

@@ -28,8 +28,8 @@ const LOCK = path.join(DIST, ".build-lock");
 const SOURCES = ["main.ts", "stacks", "modules", "environments", "scripts", ".gen", "tsconfig.json"];
 const LOCK_WAIT_MS = 180_000;
 
-function listFiles(relative) {
-  const full = path.join(ROOT, relative);
+function listFiles(relative, root = ROOT) {
+  const full = path.join(root, relative);
   let stat;
   try {
     stat = fs.statSync(full);
@@ -41,16 +41,16 @@ function listFiles(relative) {
   return fs
     .readdirSync(full)
     .sort()
-    .flatMap((name) => listFiles(path.join(relative, name)));
+    .flatMap((name) => listFiles(path.join(relative, name), root));
 }
 
 /** SHA-256 over the sources' paths and contents and the TypeScript version. */
-function sourceHash() {
+function sourceHash(root = ROOT) {
   const hash = crypto.createHash("sha256");
   hash.update(`typescript ${require("typescript/package.json").version}\0`);
-  for (const file of SOURCES.flatMap(listFiles)) {
+  for (const file of SOURCES.flatMap((source) => listFiles(source, root))) {
     hash.update(`${file}\0`);
-    hash.update(fs.readFileSync(path.join(ROOT, file)));
+    hash.update(fs.readFileSync(path.join(root, file)));
     hash.update("\0");
   }
   return hash.digest("hex");
@@ -161,4 +161,5 @@ function main() {
   });
 }
 
-main();
+if (require.main === module) main();
+module.exports = { sourceHash, SOURCES };

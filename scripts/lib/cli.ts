@@ -12,23 +12,29 @@ export interface CliOutput {
   stderr(text: string): void;
 }
 
-/**
- * Bad input from the outside (arguments, environment variables, files named on the command line): every CLI maps
- * it to its bad-input exit code and prints the message, never a stack trace.
- */
-export class BadInputError extends Error {}
+/** The part of yargs' (untyped) `getOptions()` used to find single-value options. */
+interface DeclaredOptions {
+  key: Record<string, unknown>;
+  array: string[];
+}
 
-/** Options that were given more than once although they take one value (yargs would silently make an array). */
-function repeatedSingleOptions(parser: Argv, parsed: Record<string, unknown>): string[] {
-  const options = (parser as unknown as { getOptions(): { array: string[]; key: Record<string, unknown> } }).getOptions();
-  return Object.keys(options.key).filter((key) => !options.array.includes(key) && Array.isArray(parsed[key]));
+/**
+ * Options declared without `array: true` that were given more than once: yargs turns `--plan a --plan b` into an
+ * array, which the CLI would then treat as a string. Returns "--plan was given 2 times (a, b)" style messages.
+ */
+function repeatedSingleValueOptions(parser: Argv, parsed: Record<string, unknown>): string[] {
+  const declared = (parser as unknown as { getOptions(): DeclaredOptions }).getOptions();
+  const arrays = new Set(declared.array);
+  return Object.keys(declared.key)
+    .filter((key) => !arrays.has(key) && Array.isArray(parsed[key]))
+    .map((key) => `--${key} was given ${(parsed[key] as unknown[]).length} times (${(parsed[key] as unknown[]).map(String).join(", ")}); give it once`);
 }
 
 /**
  * Finishes `parser` the same way for every CLI (strict options, `--help`, no `--version`, full-width help, never
- * exits the process) and parses `argv`: `--help` prints the usage (only) on stdout and exits 0; a usage error —
- * including an option that takes one value given twice — prints `<name>: <message>` on stderr and exits
- * `usageExitCode`; otherwise the parsed arguments are returned.
+ * exits the process) and parses `argv`: `--help` prints the usage on stdout and exits 0; a usage error (including
+ * a single-value option given twice) prints `<name>: <message>` on stderr and exits `usageExitCode`; otherwise the
+ * parsed arguments are returned.
  */
 export function parseCommandLine<A>(
   name: string,
@@ -46,24 +52,32 @@ export function parseCommandLine<A>(
     .version(false)
     .wrap(null)
     .parse([...argv], {}, (err, parsed, output) => {
-      const repeated = err ? [] : repeatedSingleOptions(parser, parsed);
       if (parsed.help) {
         // yargs still runs .check() and appends its message to the usage: print the usage alone.
         const usage = err && output.endsWith(`\n${err.message}`) ? output.slice(0, -err.message.length).trimEnd() : output;
         out.stdout(`${usage}\n`);
         outcome = { kind: "exit", code: 0 };
-      } else if (err || repeated.length > 0) {
-        const message = err
-          ? err.message
-          : repeated.map((key) => `--${key} was given ${(parsed[key] as unknown[]).length} times (${(parsed[key] as unknown[]).join(", ")}); give it once`).join("; ");
-        out.stderr(`${name}: ${message}\n\nRun with --help for usage.\n`);
+      } else if (err) {
+        out.stderr(`${name}: ${err.message}\n\nRun with --help for usage.\n`);
         outcome = { kind: "exit", code: usageExitCode };
       } else {
-        outcome = { kind: "run", args: parsed as unknown as A };
+        const repeated = repeatedSingleValueOptions(parser, parsed);
+        if (repeated.length > 0) {
+          out.stderr(`${name}: ${repeated.join("; ")}\n\nRun with --help for usage.\n`);
+          outcome = { kind: "exit", code: usageExitCode };
+        } else {
+          outcome = { kind: "run", args: parsed as unknown as A };
+        }
       }
     });
   return outcome;
 }
+
+/**
+ * Bad input from the outside (arguments, environment variables, files named on the command line): every CLI maps
+ * it to its bad-input exit code and prints the message, never a stack trace.
+ */
+export class BadInputError extends Error {}
 
 /** An output file (report, summary) that could not be written: bad input, not a bug. */
 export class OutputFileError extends BadInputError {}

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { useReadableLogicalIds } from "./logical-ids";
 import { DataGenesyscloudOrganizationsMe } from "../.gen/providers/genesyscloud/data-genesyscloud-organizations-me";
 import { GenesyscloudProvider } from "../.gen/providers/genesyscloud/provider";
 import type { EnvironmentConfig, TargetConfig } from "../environments/schema";
@@ -21,7 +22,6 @@ import {
   SnsTopicTarget,
   SqsQueueTarget,
 } from "../modules/targets";
-import { useReadableLogicalIds } from "./logical-ids";
 
 export const PROJECT = "genesys-eventbridge";
 

@@ -1,4 +1,4 @@
-import { BenchInputError, parseRuns } from "../scripts/bench";
+import { BenchInputError, parseRuns } from "../scripts/bench-synth";
 
 describe("npm run bench: BENCH_RUNS", () => {
   it("defaults to 7 and takes whole numbers >= 1", () => {

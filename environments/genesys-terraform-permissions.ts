@@ -34,6 +34,15 @@ export const GENESYS_TERRAFORM_PERMISSIONS: readonly PermissionRequirement[] = [
     source: `${DOCS}/resources/oauth_client`,
   },
   { declaredAs: "resource genesyscloud_auth_role", permissions: crud("authorization", "role"), source: `${DOCS}/resources/auth_role` },
+  // Its docs page lists no permissions; the Platform API's: POST /api/v2/authorization/divisions needs
+  // authorization:division:add and authorization:grant:add (AuthorizationApi postAuthorizationDivisions), PUT, DELETE
+  // and GET of /api/v2/authorization/divisions/{id} the division's edit, delete and view.
+  {
+    declaredAs: "resource genesyscloud_auth_division",
+    permissions: [...crud("authorization", "division"), "authorization:grant:add"],
+    source: `${DOCS}/resources/auth_division`,
+  },
+  { declaredAs: "resource genesyscloud_routing_wrapupcode", permissions: crud("routing", "wrapupCode"), source: `${DOCS}/resources/routing_wrapupcode` },
   // Only OAuth scopes (organization, organization:readonly), no permission.
   { declaredAs: "data genesyscloud_organizations_me", permissions: [], source: `${DOCS}/data-sources/organizations_me` },
 ];

@@ -50,6 +50,7 @@ export function readableName(parts: readonly string[], resourceType?: string): s
 export function useReadableLogicalIds(stack: TerraformStack): void {
   const hashedId = TerraformStack.prototype["allocateLogicalId"] as (this: TerraformStack, element: TerraformElement | Node) => string;
   const taken = new Map<string, string>();
+  const collisions: string[] = [];
   const allocate = (element: TerraformElement | Node): string => {
     // Outputs, providers, the backend: cdktf already names them by their id alone (outputs keep their names).
     if (!(element instanceof TerraformResource || element instanceof TerraformDataSource)) return hashedId.call(stack, element);
@@ -60,15 +61,28 @@ export function useReadableLogicalIds(stack: TerraformStack): void {
     const key = `${element instanceof TerraformDataSource ? "data." : ""}${type}.${name}`;
     const owner = taken.get(key);
     if (owner !== undefined && owner !== node.path) {
-      throw new Error(
-        `Terraform address collision in stack "${stack.node.id}": ${key} is derived from both ` +
-          `${owner} and ${node.path}. Rename one of the rules, targets or services so that their names differ once "-" is read as "_".`,
+      // Reported when the stack is synthesized: checks that run between build and synth (stacks/resource-names.ts)
+      // name such a clash by its AWS name first.
+      collisions.push(
+        `${key} is derived from both ${owner} and ${node.path}. Rename one of the rules, targets or services so that their names differ once "-" is read as "_".`,
       );
+      return name;
     }
     taken.set(key, node.path);
     return name;
   };
   (stack as unknown as { allocateLogicalId: typeof allocate }).allocateLogicalId = allocate;
+  const toTerraform = stack.toTerraform.bind(stack);
+  const check = () => {
+    if (collisions.length > 0) throw new Error(`Terraform address collision in stack "${stack.node.id}": ${collisions.join("; ")}`);
+  };
+  // Names are allocated lazily, some only while the stack renders: check before and after.
+  stack.toTerraform = () => {
+    check();
+    const json = toTerraform();
+    check();
+    return json;
+  };
 
   // The moved blocks are one stack-level list, computed when the stack is synthesized (resource.moveFromId would
   // do the same per resource, at twice the synth time).

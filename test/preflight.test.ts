@@ -8,17 +8,17 @@ import { ENVIRONMENT_NAMES, loadEnvironment } from "../environments";
 import { GENESYS_TERRAFORM_PERMISSIONS, requiredPermissions } from "../environments/genesys-terraform-permissions";
 import { main } from "../scripts/preflight";
 import { preflightTarget } from "../scripts/lib/preflight/target";
+import { holds } from "../scripts/lib/preflight/checks";
 import { FakeGenesysServer, FakePermissionPolicy } from "./support/fake-genesys-server";
 
 const config = loadEnvironment("dev");
 const TF_SECRET = "tf-secret-value-0123456789";
 const ORG = "6f1e5b4c-0000-4000-8000-00000000a0a0";
-const FULL: FakePermissionPolicy[] = [
-  { domain: "integrations", entityName: "integration", actionSet: ["*"] },
-  { domain: "oauth", entityName: "client", actionSet: ["add", "delete", "edit", "view"] },
-  { domain: "authorization", entityName: "role", actionSet: ["*"] },
-  { domain: "authorization", entityName: "grant", actionSet: ["add", "view"] },
-];
+/** Everything the dev stack needs, one policy per permission (derived, so it follows the stack's resource types). */
+const FULL: FakePermissionPolicy[] = [...preflightTarget(config).requiredPermissions.keys()].map((p) => {
+  const [domain, entityName, action] = p.split(":");
+  return { domain, entityName, actionSet: [action] };
+});
 
 function awsError(name: string, status: number): Error {
   return Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
@@ -71,7 +71,7 @@ class AwsWorld {
 }
 
 const sourceName = `aws.partner/genesys.com/cloud/${config.genesys.organizationId ?? ORG}/${config.integration.eventSourceSuffix}`;
-const serviceRoles = config.services.map((s) => `eventbridge-dev-${s.name}`);
+const serviceRoles = preflightTarget(config).serviceRoleNames;
 
 async function world(options: { policies?: FakePermissionPolicy[]; holdServiceRoles?: boolean } = {}) {
   const server = new FakeGenesysServer({
@@ -128,7 +128,7 @@ describe("npm run preflight", () => {
   });
 
   it("lists each missing permission with the resource type that needs it", async () => {
-    w = await world({ policies: FULL.filter((p) => p.entityName !== "role").concat({ domain: "authorization", entityName: "role", actionSet: ["view"] }) });
+    w = await world({ policies: FULL.filter((p) => !(p.domain === "authorization" && p.entityName === "role" && p.actionSet[0] !== "view")) });
     const r = await w.run([]);
     expect(r.code).toBe(1);
     expect(r.line("genesys.permissions")).toMatch(/^FAIL +genesys.permissions +missing authorization:role:add \(resource genesyscloud_auth_role\); authorization:role:delete/);
@@ -203,10 +203,19 @@ describe("Genesys permissions of the Terraform client (environments/genesys-terr
     expect(() => requiredPermissions(["resource genesyscloud_user"])).toThrow(/genesyscloud_user .* not listed in environments\/genesys-terraform-permissions.ts/);
   });
 
+  it("are held through exact policies or '*' entity/action, and nothing else", () => {
+    const role = (domain: string, entityName: string, actionSet: string[]) => ({ name: "r", permissionPolicies: [{ domain, entityName, actionSet }] });
+    expect(holds([role("integrations", "integration", ["*"])], "integrations:integration:delete")).toBe(true);
+    expect(holds([role("oauth", "*", ["view"])], "oauth:client:view")).toBe(true);
+    expect(holds([role("oauth", "*", ["view"])], "oauth:client:add")).toBe(false);
+    expect(holds([role("routing", "wrapupCode", ["add"])], "routing:wrapupcode:add")).toBe(false);
+    expect(holds([], "authorization:role:view")).toBe(false);
+  });
+
   it("are derived from what the stack declares", () => {
     const target = preflightTarget(config);
     expect(target.requiredPermissions.get("oauth:client:add")).toEqual(["resource genesyscloud_oauth_client"]);
     expect(target.requiredPermissions.get("integrations:integration:edit")).toEqual(["resource genesyscloud_integration", "resource genesyscloud_oauth_client"]);
-    expect(target.serviceRoleNames).toEqual(serviceRoles.sort());
+    expect(target.serviceRoleNames).toEqual(expect.arrayContaining(config.services.map((s) => `eventbridge-dev-${s.name}`)));
   });
 });

@@ -2,6 +2,8 @@
  * Builds the App: one stack per environment (dev, staging, prod) from environments/<env>.ts, and one bootstrap
  * stack per AWS account and state bucket (applied once by an admin; see README "Promotion").
  */
+// First: switches read when cdktf libraries load (no checkpoint calls; scripts/lib/offline.ts).
+import "./scripts/lib/offline";
 import { App } from "cdktf";
 import { EnvironmentConfig, loadAllEnvironments } from "./environments";
 import { GITHUB_REPOSITORY } from "./environments/ci";

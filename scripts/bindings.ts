@@ -7,6 +7,7 @@
  * the generated provider pins `required_providers` exactly as `cdktf get` would, and `constraints.json` /
  * `versions.json` are written so that a later `cdktf get` sees the bindings as up to date.
  */
+import "./lib/offline"; // before @cdktf/commons loads: it reads CHECKPOINT_DISABLE once
 import * as fs from "fs";
 import * as path from "path";
 import {

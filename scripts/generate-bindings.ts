@@ -1,4 +1,5 @@
 /** `npm run gen`: regenerate `.gen/` from the committed provider schemas (no Terraform, no network). */
+import "./lib/offline";
 import * as fs from "fs";
 import * as path from "path";
 import { generateBindings, REPO_ROOT } from "./bindings";

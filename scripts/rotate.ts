@@ -12,9 +12,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import yargs from "yargs";
-import { parseCommandLine, ParseOutcome } from "./lib/cli";
+import { BadInputError, parseCommandLine, ParseOutcome } from "./lib/cli";
 import { loadEnvironment } from "../environments";
-import { GenesysClient, Redactor, RetryPolicy, safeErrorMessage } from "./lib/genesys/client";
+import { GenesysClient, Redactor, RetryPolicy, gatewayFromEnv, safeErrorMessage } from "./lib/genesys/client";
 import { realSleep } from "./lib/retry";
 import {
   AuditEntry,
@@ -43,7 +43,7 @@ import {
   renderTable,
 } from "./lib/rotation/report";
 import { SecretStore } from "./lib/aws/secret-store";
-import { StackOutputs, defaultOutputsPath, loadStackOutputs } from "./lib/aws/stack-outputs";
+import { StackOutputs, StackOutputsError, defaultOutputsPath, loadStackOutputs } from "./lib/aws/stack-outputs";
 
 export * from "./lib/rotation/report";
 
@@ -230,7 +230,8 @@ function loadInputs(args: Args, loadConfig: (e: string) => RotationConfig): { co
   try {
     outputs = loadStackOutputs(args.env, outputsFile);
   } catch (err) {
-    throw new InputError(err instanceof Error ? err.message : String(err), EXIT_FAILED_UNCHANGED);
+    // A missing or invalid outputs file is bad input, exit 2, as in smoke.
+    throw new InputError(err instanceof Error ? err.message : String(err), err instanceof StackOutputsError ? EXIT_USAGE : EXIT_FAILED_UNCHANGED);
   }
   if (outputs.genesys_region !== config.genesys.region) {
     throw new InputError(
@@ -271,6 +272,14 @@ export async function main(argv: readonly string[], deps: RotateDeps = {}): Prom
   const parsed = parseArgs(argv, stdout, stderr);
   if (parsed.kind === "exit") return parsed.code;
   const { args } = parsed;
+  // Bad input (exit 2) before anything runs: GENESYSCLOUD_GATEWAY_PORT=abc and the like.
+  try {
+    gatewayFromEnv(env);
+  } catch (err) {
+    if (!(err instanceof BadInputError)) throw err;
+    stderr(`rotate: bad input: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
   const now = deps.now ?? (() => new Date());
   const meter = new RequestMeter();
   const results: ServiceResult[] = [];

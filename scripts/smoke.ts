@@ -15,9 +15,9 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import yargs from "yargs";
-import { OutputFileError, parseCommandLine, ParseOutcome, writeOutputFile } from "./lib/cli";
+import { BadInputError, OutputFileError, parseCommandLine, ParseOutcome, writeOutputFile } from "./lib/cli";
 import { ENVIRONMENT_NAMES, EnvironmentConfig, loadEnvironment } from "../environments";
-import { DEFAULT_TIMEOUT_MS, GenesysClient, GenesysGateway, Redactor, RetryPolicy, safeErrorMessage } from "./lib/genesys/client";
+import { DEFAULT_TIMEOUT_MS, GenesysClient, GenesysGateway, Redactor, RetryPolicy, gatewayFromEnv, safeErrorMessage } from "./lib/genesys/client";
 import { realSleep } from "./lib/retry";
 import { canaryCase } from "./lib/smoke/canary";
 import { awsCases } from "./lib/smoke/checks-aws";
@@ -170,6 +170,14 @@ export async function main(argv: readonly string[], deps: SmokeDeps = {}): Promi
   const parsed = parseArgs(argv, stdout, stderr);
   if (parsed.kind === "exit") return parsed.code;
   const { args } = parsed;
+  // Bad input (exit 2), not failed checks: GENESYSCLOUD_GATEWAY_PORT=abc and the like.
+  try {
+    if (deps.gateway === undefined) gatewayFromEnv(deps.env ?? process.env);
+  } catch (err) {
+    if (!(err instanceof BadInputError)) throw err;
+    stderr(`smoke: bad input: ${err.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
   const startedAt = now();
   const deadline = startedAt + args.timeout * 1000;
 

@@ -14,6 +14,7 @@
  * Here, token traces follow the App's switch: off by default, back on with SYNTH_DEBUG=1. The synthesized JSON is
  * identical either way (test/app.test.ts).
  */
+import "../scripts/lib/offline"; // before cdktf loads: no checkpoint calls
 import { App, AppConfig } from "cdktf";
 import * as tokenTraces from "cdktf/lib/tokens/private/stack-trace";
 

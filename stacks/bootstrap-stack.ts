@@ -13,6 +13,7 @@ import { secretPrefix } from "../modules/genesys/service-client";
 import { StateBucket } from "../modules/state-bucket";
 import { LOG_GROUP_PATH } from "../modules/targets/log-group";
 import { defaultStateKey, PROJECT, PROVIDER_PINS, resourcePrefix } from "./environment-stack";
+import { useReadableLogicalIds } from "./logical-ids";
 
 const BOOTSTRAP_PROJECT = PROJECT;
 
@@ -109,6 +110,7 @@ export class BootstrapStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id);
+    useReadableLogicalIds(this); // addresses from configured names, no hash (stacks/logical-ids.ts)
     validate(props);
     const { accountId, region } = props;
     const partition = partitionOf(region);

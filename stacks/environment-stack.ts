@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { S3Backend, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { useReadableLogicalIds } from "./logical-ids";
 import { DataGenesyscloudOrganizationsMe } from "../.gen/providers/genesyscloud/data-genesyscloud-organizations-me";
 import { GenesyscloudProvider } from "../.gen/providers/genesyscloud/provider";
 import type { EnvironmentConfig, TargetConfig } from "../environments/schema";
@@ -52,6 +53,7 @@ export const TERRAFORM_REQUIRED_VERSION = ">= 1.10.0";
 export class EnvironmentStack extends TerraformStack {
   constructor(scope: Construct, readonly config: EnvironmentConfig) {
     super(scope, config.name);
+    useReadableLogicalIds(this); // addresses from configured names, no hash (stacks/logical-ids.ts)
     const env = config.name;
     const prefix = resourcePrefix(env);
     const protect = config.protectFromDestroy;

@@ -111,7 +111,7 @@ describe("BootstrapStack", () => {
         }),
       );
       const deny = statements.find((s) => s.Effect === "Deny");
-      expect(asList(deny?.Resource)).toEqual(expect.arrayContaining([expect.stringMatching(/aws_s3_bucket\.state_bucket_\w+\.arn\}$/), expect.stringMatching(/\.arn\}\/\*$/)]));
+      expect(asList(deny?.Resource)).toEqual(expect.arrayContaining([expect.stringMatching(/aws_s3_bucket\.state\.arn\}$/), expect.stringMatching(/\.arn\}\/\*$/)]));
     });
 
     it("needs no lock table (S3 native lockfile), but creates one on request", () => {
@@ -143,7 +143,7 @@ describe("BootstrapStack", () => {
       expect(trust).toEqual([
         {
           Effect: "Allow",
-          Principal: { Federated: expect.stringMatching(/aws_iam_openid_connect_provider\.github-oidc\.arn/) },
+          Principal: { Federated: expect.stringMatching(/aws_iam_openid_connect_provider\.github_oidc\.arn/) },
           Action: "sts:AssumeRoleWithWebIdentity",
           Condition: {
             StringEquals: {

@@ -599,7 +599,7 @@ describe("rotate: dry run, inputs, help", () => {
   test("missing outputs, unknown service and bad arguments give clear errors", async () => {
     const f = await start();
     const missing = await f.run(["--all", "--outputs", path.join(f.dir, "nope.json")]);
-    expect(missing.code).toBe(20);
+    expect(missing.code).toBe(2); // bad input, as in smoke (issue 13)
     expect(missing.stderr).toMatch(/nope\.json does not exist.*terraform -chdir=cdktf\.out\/stacks\/dev output -json/);
     const unknown = await f.run(["--service", "nosuch"]);
     expect(unknown.code).toBe(2);

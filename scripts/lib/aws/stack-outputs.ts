@@ -8,6 +8,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
+import { BadInputError } from "../cli";
+
+/** The outputs file is missing, unreadable or not the environment's outputs: bad input (exit 2 in rotate and smoke). */
+export class StackOutputsError extends BadInputError {}
 
 const target = z
   .object({
@@ -94,27 +98,27 @@ export function loadStackOutputs(environment: string, file = defaultOutputsPath(
     `Write it after apply with: mkdir -p ${path.relative(process.cwd(), path.dirname(file)) || "."} && terraform -chdir=cdktf.out/stacks/${environment} output -json > ${path.relative(process.cwd(), file) || file}` +
     ` (or pass --outputs FILE).`;
   if (!fs.existsSync(file)) {
-    throw new Error(`No stack outputs for environment "${environment}": ${file} does not exist. ${howTo}`);
+    throw new StackOutputsError(`No stack outputs for environment "${environment}": ${file} does not exist. ${howTo}`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    throw new Error(`Stack outputs file ${file} is not valid JSON (${err instanceof Error ? err.message : String(err)}). ${howTo}`, { cause: err });
+    throw new StackOutputsError(`Stack outputs file ${file} is not valid JSON (${err instanceof Error ? err.message : String(err)}). ${howTo}`, { cause: err });
   }
   let values: Record<string, unknown>;
   try {
     values = unwrapOutputs(raw, environment);
   } catch (err) {
-    throw new Error(`Stack outputs file ${file}: ${err instanceof Error ? err.message : String(err)}. ${howTo}`, { cause: err });
+    throw new StackOutputsError(`Stack outputs file ${file}: ${err instanceof Error ? err.message : String(err)}. ${howTo}`, { cause: err });
   }
   const parsed = stackOutputsSchema.safeParse(values);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-    throw new Error(`Stack outputs file ${file} is missing or has unexpected outputs: ${problems}. ${howTo}`);
+    throw new StackOutputsError(`Stack outputs file ${file} is missing or has unexpected outputs: ${problems}. ${howTo}`);
   }
   if (parsed.data.environment !== environment) {
-    throw new Error(`Stack outputs file ${file} belongs to environment "${parsed.data.environment}", not "${environment}".`);
+    throw new StackOutputsError(`Stack outputs file ${file} belongs to environment "${parsed.data.environment}", not "${environment}".`);
   }
   return parsed.data;
 }

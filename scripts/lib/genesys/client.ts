@@ -23,6 +23,7 @@
  *     }
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { BadInputError } from "../cli";
 import * as platformClient from "purecloud-platform-client-v2";
 import { GenesysApiError, GenesysFailureKind, SdkFailure, UndocumentedAnswer, isTransient, readSdkFailure } from "./errors";
 import { regionEnvironment } from "./regions";
@@ -141,21 +142,21 @@ const CREDENTIAL_ERRORS = new Set(["invalid_client", "unauthorized_client"]);
 /**
  * Reads GENESYSCLOUD_GATEWAY_HOST, _PORT and _PROTOCOL (the Terraform provider's names).
  * @returns undefined when HOST is unset or empty.
- * @throws Error when PORT or PROTOCOL is invalid.
+ * @throws BadInputError when PORT or PROTOCOL is invalid (the CLIs exit with their bad-input code).
  */
 export function gatewayFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): GenesysGateway | undefined {
   const host = env.GENESYSCLOUD_GATEWAY_HOST?.trim();
   if (!host) return undefined;
   const protocolText = (env.GENESYSCLOUD_GATEWAY_PROTOCOL?.trim() || "https").toLowerCase();
   if (protocolText !== "http" && protocolText !== "https") {
-    throw new Error(`GENESYSCLOUD_GATEWAY_PROTOCOL must be "http" or "https", got "${protocolText}".`);
+    throw new BadInputError(`GENESYSCLOUD_GATEWAY_PROTOCOL must be "http" or "https", got "${protocolText}".`);
   }
   const portText = env.GENESYSCLOUD_GATEWAY_PORT?.trim();
   let port: number | undefined;
   if (portText) {
     port = Number(portText);
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new Error(`GENESYSCLOUD_GATEWAY_PORT must be a port number (1-65535), got "${portText}".`);
+      throw new BadInputError(`GENESYSCLOUD_GATEWAY_PORT must be a port number (1-65535), got "${portText}".`);
     }
   }
   return { host, protocol: protocolText, port };

@@ -7,7 +7,7 @@ import type { ServiceResult } from "./rotation";
 export const EXIT_ROTATED = 0;
 /** Unexpected internal error (a bug). */
 export const EXIT_INTERNAL = 1;
-/** Bad command line. */
+/** Bad input: command line, environment variables, missing or invalid stack outputs file. */
 export const EXIT_USAGE = 2;
 export const EXIT_NOTHING_TO_DO = 10;
 export const EXIT_FAILED_UNCHANGED = 20;
@@ -21,7 +21,7 @@ export const EXIT_CODES_HELP = `Exit codes:
       the secret has RotationEnabled, Genesys unavailable): fix the cause and re-run
   30  failed after a secret was reset in Genesys or a secret was written: follow the recovery steps printed on
       stderr (also in the JSON report); re-running the job resumes
-  1   internal error (a bug)        2   bad command line`;
+  1   internal error (a bug)        2   bad input: command line, environment, missing/invalid outputs file`;
 
 /** The run's report (the --json output). */
 export interface RotationReport {

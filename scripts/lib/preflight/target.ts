@@ -1,0 +1,32 @@
+/** What preflight checks, derived from the environment's configuration and the stack it synthesizes. */
+import { App, TerraformDataSource, TerraformResource } from "cdktf";
+import { AuthRole } from "../../../.gen/providers/genesyscloud/auth-role";
+import type { EnvironmentConfig } from "../../../environments/schema";
+import { requiredPermissions } from "../../../environments/genesys-terraform-permissions";
+import { defaultStateKey, EnvironmentStack, PROJECT } from "../../../stacks/environment-stack";
+import type { PreflightTarget } from "./checks";
+
+/** Builds (does not synthesize) the environment's stack and reads what it declares. */
+export function preflightTarget(config: EnvironmentConfig): PreflightTarget {
+  const stack = new EnvironmentStack(new App({ stackTraces: false }), config);
+  const declared: string[] = [];
+  const serviceRoleNames: string[] = [];
+  for (const construct of stack.node.findAll()) {
+    if (construct instanceof TerraformResource) declared.push(`resource ${construct.terraformResourceType}`);
+    if (construct instanceof TerraformDataSource) declared.push(`data ${construct.terraformResourceType}`);
+    if (construct instanceof AuthRole && construct.nameInput) serviceRoleNames.push(construct.nameInput); // the configured name, not the attribute token
+  }
+  return {
+    environment: config.name,
+    awsAccountId: config.aws.accountId,
+    awsRegion: config.aws.region,
+    organizationId: config.genesys.organizationId,
+    eventSourceSuffix: config.integration.eventSourceSuffix,
+    stateBucket: config.stateBackend.bucket,
+    stateKey: config.stateBackend.key ?? defaultStateKey(config.name),
+    stateRegion: config.stateBackend.region,
+    requiredPermissions: requiredPermissions(declared),
+    serviceRoleNames: serviceRoleNames.sort(),
+    tags: { project: PROJECT, environment: config.name },
+  };
+}

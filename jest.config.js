@@ -14,5 +14,8 @@ module.exports = {
   // Quiet: no line per passing file; failures in full, then the totals and the plain "jest: N passed, N failed" line.
   reporters: [["summary", { summaryThreshold: 0 }], "<rootDir>/test/support/summary-reporter.js"],
   clearMocks: true,
+  // Both cores: many suites wait on sockets and timers (fake servers, timeouts), so two workers finish well before
+  // one, and jest's default on a 2-core machine is a single worker (cores minus one).
+  maxWorkers: 2,
   testTimeout: 30000,
 };

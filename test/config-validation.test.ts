@@ -1,19 +1,10 @@
-import { ConfigError, EnvironmentConfigInput, loadAllEnvironments, loadEnvironment, validateEnvironment } from "../environments";
+import { EnvironmentConfigInput, loadAllEnvironments, loadEnvironment, validateEnvironment } from "../environments";
 import { config as dev } from "../environments/dev";
 import { buildApp } from "../main";
 import { Testing } from "cdktf";
+import { rejectionOf } from "./support/config-errors";
 
-function invalid(change: (c: EnvironmentConfigInput) => void): string {
-  const input = structuredClone(dev);
-  change(input);
-  try {
-    validateEnvironment("dev", input);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error("expected the configuration to be rejected");
-}
+const invalid = rejectionOf;
 
 describe("environment configuration", () => {
   it("accepts the committed example configuration of every environment", () => {

@@ -4,7 +4,7 @@
  * dead-letter queues (item 8), `required_version` (item 9).
  */
 import { Testing, TerraformStack } from "cdktf";
-import { ConfigError, EnvironmentConfigInput, validateEnvironment } from "../environments";
+import { EnvironmentConfigInput, validateEnvironment } from "../environments";
 import { config as devInput } from "../environments/dev";
 import { buildApp } from "../main";
 import { EncryptionKey } from "../modules/encryption-key";
@@ -13,19 +13,10 @@ import { GenesysEventRule } from "../modules/rule";
 import { EventBridgeLogDeliveryPolicy, LogGroupTarget, SnsTopicTarget } from "../modules/targets";
 import { TERRAFORM_REQUIRED_VERSION } from "../stacks/environment-stack";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
+import { rejectionOf } from "./support/config-errors";
 import { Block, policyOf, resources, synthWith } from "./support/synth";
 
-function problems(change: (c: EnvironmentConfigInput) => void): string {
-  const input = structuredClone(devInput);
-  change(input);
-  try {
-    validateEnvironment("dev", input);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error("expected the configuration to be rejected");
-}
+const problems = rejectionOf;
 
 const rawRule = (eventPattern: Record<string, unknown>) => (c: EnvironmentConfigInput) => {
   c.rules[4] = { ...c.rules[4], eventPattern };

@@ -224,6 +224,7 @@ export async function main(argv: readonly string[], deps: SmokeDeps = {}): Promi
         enabled: args.canary,
         pollIntervalMs: deps.canaryPollIntervalMs,
         makeToken: deps.canaryToken,
+        timeoutMs: args.timeout * 1000,
       }),
     ];
     const chosen = all.filter((c) => matchesOnly(c.id, args.only));

@@ -891,6 +891,8 @@ export interface FakeWrapupCode {
   name: string;
   description?: string;
   division: { id: string; name?: string };
+  /** ISO 8601; set by every change through the API (absent: Genesys did not say). */
+  dateModified?: string;
 }
 
 /** An entry of the available-topics listing. */
@@ -909,6 +911,8 @@ export class FakeSmokeState {
   readonly wrapupCodes = new Map<string, FakeWrapupCode>();
   /** userId -> current presence definition id. */
   readonly presences = new Map<string, string>();
+  /** userId -> when the presence last changed (ISO 8601; set by every PATCH, absent: Genesys did not say). */
+  readonly presenceModified = new Map<string, string>();
   availableTopics: FakeAvailableTopic[] = [];
   /** When true, audit events carry no `oldValues`/`newValues` (Genesys may leave them out). */
   auditWithoutValues = false;
@@ -972,6 +976,7 @@ const SMOKE_ROUTES: FakeRoute[] = [
         code.name = body.name;
         if (typeof body.description === "string") code.description = body.description;
         else delete code.description;
+        code.dateModified = new Date().toISOString();
         if (before !== code.description) {
           const change: Record<string, unknown> = { property: "description" };
           if (!ctx.server.smoke.auditWithoutValues) {
@@ -1000,7 +1005,8 @@ const SMOKE_ROUTES: FakeRoute[] = [
     pattern: "/api/v2/users/:id/presences/purecloud",
     handle: (ctx) => {
       const current = ctx.server.smoke.presences.get(ctx.params.id);
-      return current ? ok({ source: "PURECLOUD", primary: true, presenceDefinition: { id: current }, modifiedDate: new Date().toISOString() }) : notFound(`a user with id ${ctx.params.id}`, ctx);
+      const modifiedDate = ctx.server.smoke.presenceModified.get(ctx.params.id);
+      return current ? ok({ source: "PURECLOUD", primary: true, presenceDefinition: { id: current }, ...(modifiedDate ? { modifiedDate } : {}) }) : notFound(`a user with id ${ctx.params.id}`, ctx);
     },
   },
   {
@@ -1012,6 +1018,7 @@ const SMOKE_ROUTES: FakeRoute[] = [
       if (typeof id !== "string") return errorBody(400, "bad.request", "presenceDefinition.id is required", ctx);
       ctx.server.smoke.presences.set(ctx.params.id, id);
       const modifiedDate = new Date().toISOString();
+      ctx.server.smoke.presenceModified.set(ctx.params.id, modifiedDate);
       ctx.server.smoke.publish({
         topicName: `v2.users.${ctx.params.id}.presence`,
         eventBody: { source: "PURECLOUD", presenceDefinition: { id, systemPresence: "Available" }, message: "", modifiedDate },

@@ -167,6 +167,8 @@ export class SmokeWorld {
           name: `eventbridge-${environment}-canary`,
           description: CANARY_WRAPUP_CODE_DESCRIPTION,
           division: { id: canary.division_id, name: `eventbridge-${environment}-canary` },
+          // Last changed by the apply, long before any canary run.
+          dateModified: new Date(Date.now() - 24 * 3600_000).toISOString(),
         });
       }
     }

@@ -74,10 +74,11 @@ const EPILOG = `Checks (ids; --only takes id prefixes, with or without the area,
   genesys.token.<service>          the service's AWSCURRENT credential gets a token for one of its clients (tokens/me)
   genesys.integration.state        integration exists, amazon-eventbridge-source, ENABLED, reported ACTIVE
   genesys.integration.config       config properties = the environment (suffix, account, region, topic list)
-  genesys.client.<service>.<a|b>   OAuth client exists, active, CLIENT-CREDENTIALS, holds the service role
-  genesys.role.<service>           role has every configured permission
+  genesys.client.<service>.<a|b>   OAuth client exists, active, CLIENT-CREDENTIALS, holds the service role and no other
+  genesys.role.<service>           role has exactly the configured permissions (a * counts as extra)
   genesys.topics                   every eventFilter topic is available with the EventBridge transport
-  genesys.grant.canary             the canary role is granted to the smoke clients in the canary division only
+  genesys.grant.canary             the canary role (exactly its trigger's permissions) is granted to the smoke
+                                   clients in the canary division only
   aws.event-source                 partner event source is ACTIVE
   aws.event-bus                    bus exists and is bound to the partner source
   aws.rule.<rule>                  rule exists, ENABLED, carries the synthesized event pattern

@@ -67,6 +67,8 @@ export interface SmokeDeps {
   readonly canaryPollIntervalMs?: number;
   /** Makes the canary's unique token. */
   readonly canaryToken?: (environment: string, now: number) => string;
+  /** Reads an environment's configuration. @default loadEnvironment (environments/<env>.ts); tests vary the route */
+  readonly loadEnvironment?: (name: string) => EnvironmentConfig;
 }
 
 const EPILOG = `Checks (ids; --only takes id prefixes, with or without the area, e.g. "token", "aws.dlq", "genesys.role"):
@@ -185,7 +187,7 @@ export async function main(argv: readonly string[], deps: SmokeDeps = {}): Promi
   let environment: EnvironmentConfig;
   let outputs: StackOutputs;
   try {
-    environment = loadEnvironment(args.env);
+    environment = (deps.loadEnvironment ?? loadEnvironment)(args.env);
     outputs = loadStackOutputs(args.env, args.outputs);
   } catch (err) {
     stderr(`smoke: ${redactor.redact(err instanceof Error ? err.message : String(err))}\n`);

@@ -36,6 +36,7 @@ import { UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager
 import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { EnvironmentConfig, loadEnvironment } from "../../environments";
+import { EnvironmentConfigInput, validateEnvironment } from "../../environments/schema";
 import { matchesEventPattern } from "../../environments/event-pattern";
 import { CANARY_TRIGGER_SPECS, CANARY_WRAPUP_CODE_DESCRIPTION } from "../../modules/genesys/canary";
 import { expectedPattern } from "../../scripts/lib/smoke/checks-aws";
@@ -129,10 +130,15 @@ export class SmokeWorld {
     genesys.smoke.onNotification(publish);
   }
 
-  /** Seeds the fake Genesys server, the AWS fakes and the secrets with a healthy `environment`, and starts the server. */
-  static async start(environment = "dev"): Promise<SmokeWorld> {
-    const config = loadEnvironment(environment);
+  /**
+   * Seeds the fake Genesys server, the AWS fakes and the secrets with a healthy `environment`, and starts the server.
+   * `options.canaryTarget: "sqs"` adds an SQS target `audit-queue` to the canary rule and makes it the canary target
+   * (configuration, served to `main` through `deps().loadEnvironment`, and outputs), to test the SQS canary path.
+   */
+  static async start(environment = "dev", options: { canaryTarget?: "sqs" } = {}): Promise<SmokeWorld> {
+    const config = options.canaryTarget === "sqs" ? withSqsCanaryTarget(loadEnvironment(environment)) : loadEnvironment(environment);
     const outputs = buildStackOutputs(environment);
+    if (options.canaryTarget === "sqs") addSqsCanaryTargetOutputs(outputs);
     const server = new FakeGenesysServer({ organization: { id: FAKE_ORG_ID, name: "Fake Org" } });
     server.addIntegration({
       id: outputs.integration_id,
@@ -261,6 +267,7 @@ export class SmokeWorld {
       // Retry waits of seconds become 10 ms; the clock stays real.
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 10))),
       canaryPollIntervalMs: 50,
+      loadEnvironment: () => this.environment,
       ...overrides,
     };
   }
@@ -435,6 +442,39 @@ export class SmokeWorld {
       return { events: group.filter((e) => matches(e.message ?? "") && (e.timestamp ?? 0) >= (input.startTime ?? 0)) };
     });
   }
+}
+
+/** Name of the SQS canary target `SmokeWorld.start(env, { canaryTarget: "sqs" })` adds to the canary rule. */
+export const SQS_CANARY_TARGET = "audit-queue";
+
+/** `config` with an SQS target added to its canary rule, and that target as the canary target (validated again). */
+function withSqsCanaryTarget(config: EnvironmentConfig): EnvironmentConfig {
+  const canary = config.canary;
+  if (!canary) throw new Error(`SmokeWorld: environment ${config.name} has no canary`);
+  const input = structuredClone(config) as unknown as EnvironmentConfigInput;
+  const rule = input.rules.find((r) => r.name === canary.rule);
+  if (!rule) throw new Error(`SmokeWorld: no canary rule ${canary.rule}`);
+  rule.targets = [...rule.targets, { type: "sqs", name: SQS_CANARY_TARGET }];
+  return validateEnvironment(config.name, { ...input, canary: { ...canary, target: SQS_CANARY_TARGET } });
+}
+
+/** The outputs of the target `withSqsCanaryTarget` adds, in the shape stack-outputs-fixture.ts gives SQS targets. */
+function addSqsCanaryTargetOutputs(outputs: StackOutputs): void {
+  const canary = outputs.canary;
+  if (!canary) throw new Error("SmokeWorld: the outputs have no canary");
+  const rule = outputs.rules[canary.rule];
+  const base = `${rule.name}-${SQS_CANARY_TARGET}`;
+  const queueUrl = (name: string) => `https://sqs.${outputs.aws_region}.amazonaws.com/${outputs.aws_account_id}/${name}`;
+  const arn = (name: string) => `arn:aws:sqs:${outputs.aws_region}:${outputs.aws_account_id}:${name}`;
+  rule.targets[SQS_CANARY_TARGET] = {
+    type: "sqs",
+    arn: arn(base),
+    dead_letter_queue_arn: arn(`${base}-dlq`),
+    dead_letter_queue_url: queueUrl(`${base}-dlq`),
+    queue_url: queueUrl(base),
+    queue_name: base,
+  };
+  outputs.canary = { ...canary, target: SQS_CANARY_TARGET };
 }
 
 /**

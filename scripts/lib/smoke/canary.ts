@@ -284,7 +284,15 @@ async function findInQueue(sqs: SQSClient, queueUrl: string, trigger: CanaryTrig
       where,
       proven: trigger.carriesValue(event, fired),
       // Only the canary's own, accepted message is deleted; best effort (it is harmless if it stays).
-      accept: receipt ? () => sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt })).then(() => undefined, () => undefined) : undefined,
+      accept: receipt
+        ? async () => {
+            try {
+              await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt }));
+            } catch {
+              // Harmless: the message stays for the queue's consumer.
+            }
+          }
+        : undefined,
     });
   }
   return best(found);

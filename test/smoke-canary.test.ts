@@ -37,6 +37,13 @@ const canaryCode = () => world.genesys.smoke.wrapupCodes.get(world.outputs.canar
 const links: { link: string; check: string; breakIt: () => void }[] = [
   { link: "integration disabled", check: "genesys.integration.state", breakIt: () => void (world.integration().intendedState = "DISABLED") },
   {
+    link: "integration reports ERROR",
+    check: "genesys.integration.state",
+    breakIt: () => void (world.integration().reportedState = { code: "ERROR", effective: "ERROR", detail: { message: "Event source creation failed" } }),
+  },
+  { link: "integration names another AWS account", check: "genesys.integration.config", breakIt: () => void (world.integration().config.current.properties.awsAccountId = "999999999999") },
+  { link: "integration names another AWS region", check: "genesys.integration.config", breakIt: () => void (world.integration().config.current.properties.awsAccountRegion = "eu-west-1") },
+  {
     link: "audit topic missing from eventFilter",
     check: "genesys.integration.config",
     breakIt: () => {

@@ -10,7 +10,8 @@
  *     await world.stop();
  *
  * Delivery chain (what Genesys and EventBridge do with a notification; every link can be broken alone):
- *   1. the integration is ENABLED,                      4. the partner event source of that name is ACTIVE,
+ *   1. the integration is ENABLED, reports ACTIVE, and  4. the partner event source of that name is ACTIVE,
+ *      names this environment's AWS account and region,
  *   2. its `eventFilter` has the topic (template),      5. an event bus of the source's name exists,
  *   3. the topic is available with the EventBridge      6. every ENABLED rule on THAT bus whose real pattern matches
  *      transport (`EventBridge` or `All`),                 the event (environments/event-pattern.ts),
@@ -294,7 +295,13 @@ export class SmokeWorld {
     const drop = (why: string): void => void this.dropped.push(`${notification.topicName}: ${why}`);
     const integration = this.genesys.state.integrations.get(this.outputs.integration_id);
     if (!integration || integration.intendedState !== "ENABLED") return drop("integration not ENABLED");
+    // Genesys delivers only while the integration reports itself ACTIVE (ERROR: e.g. the event source failed).
+    if (integration.reportedState.code !== "ACTIVE") return drop(`integration reported ${integration.reportedState.code}, not ACTIVE`);
     const properties = integration.config.current.properties;
+    // Genesys creates the partner source in the account and region the integration names: another one is not ours.
+    if (properties.awsAccountId !== this.environment.aws.accountId || properties.awsAccountRegion !== this.environment.aws.region) {
+      return drop(`integration delivers to ${String(properties.awsAccountId)} ${String(properties.awsAccountRegion)}, not this environment's account and region`);
+    }
     const filter = properties.eventFilter;
     if (!Array.isArray(filter) || !filter.includes(template)) return drop(`eventFilter lacks ${template}`);
     const available = this.genesys.smoke.availableTopics.find((t) => t.id === template);

@@ -91,4 +91,24 @@ describe("canary configuration", () => {
     };
     expect(() => validateEnvironment("dev", input)).toThrow(/canary\.trigger\.type: "user-presence" publishes on v2\.users\.\{id\}\.presence, which must be in integration\.topicFilters and in the topics of rule "audit-log"[\s\S]*canary\.service: "billing" is not a service/);
   });
+
+  const withRawPattern = (eventPattern: Record<string, unknown>) => {
+    const input = dev();
+    const rule = (input.rules as unknown as Record<string, unknown>[]).find((r) => r.name === "audit-log")!;
+    delete rule.topics;
+    rule.eventPattern = eventPattern;
+    return input;
+  };
+
+  it("refuses a canary rule whose raw eventPattern cannot match the canary's event, naming the rule", () => {
+    const input = withRawPattern({ "detail-type": ["v2.audits.entitytype.{id}.entityid.{id}"], detail: { eventBody: { entityType: ["OAuthClient"] } } });
+    expect(() => validateEnvironment("dev", input)).toThrow(/canary\.rule: "audit-log" rule "audit-log" has a raw eventPattern that does not match the wrapup-code canary's event/);
+  });
+
+  it.each([
+    ["the audit topic", { source: [{ prefix: "aws.partner/genesys.com" }], "detail-type": ["v2.audits.entitytype.{id}.entityid.{id}"] }],
+    ["wrap-up code updates", { "detail-type": ["v2.audits.entitytype.{id}.entityid.{id}"], detail: { eventBody: { entityType: ["WrapupCode"], action: [{ "anything-but": "Delete" }] } } }],
+  ])("accepts a raw canary eventPattern that matches the canary's event: %s", (_name, eventPattern) => {
+    expect(validateEnvironment("dev", withRawPattern(eventPattern)).canary?.rule).toBe("audit-log");
+  });
 });

@@ -172,6 +172,15 @@ export const canarySchema = z
             type: z.literal("user-presence"),
             userId: genesysId,
             presenceDefinitionIds: z.tuple([genesysId, genesysId]),
+            /**
+             * Must be `true`: the canary role then holds `presence:userPresence:edit`, and that Genesys limits it to
+             * the canary division (where the user must be) is not verified, so the smoke clients may be able to set
+             * any user's presence. Setting this records that you verified it in your org (docs/smoke-tests.md).
+             */
+            acknowledgeUnverifiedDivisionScope: z.literal(true, {
+              message:
+                "must be true to use the user-presence trigger: its permission presence:userPresence:edit is not verified to be limited to the canary division, so the smoke clients may be able to set any user's presence; verify it in your org first (docs/smoke-tests.md), or use the wrapup-code trigger",
+            }),
           })
           .strict(),
       ])

@@ -81,13 +81,27 @@ describe("canary configuration", () => {
     expect(validateEnvironment("dev", input).canary).toEqual({ rule: "audit-log", target: "audit", service: "smoke-tests", trigger: { type: "wrapup-code" } });
   });
 
+  const PRESENCE_TRIGGER = {
+    type: "user-presence" as const,
+    userId: "05e50000-0000-4000-8000-000000000001",
+    presenceDefinitionIds: ["6a3af858-942f-489d-9700-5f9bcdcdae9b", "ccf3c10a-aa2c-4845-8e8d-f59fa48c58e5"] as [string, string],
+  };
+
+  it("refuses the user-presence trigger unless its unverified division scope is acknowledged", () => {
+    const input = dev();
+    input.canary = { rule: "presence", target: "workforce", trigger: { ...PRESENCE_TRIGGER } as unknown as { type: "wrapup-code" } };
+    expect(() => validateEnvironment("dev", input)).toThrow(
+      /canary\.trigger\.acknowledgeUnverifiedDivisionScope: .*must be true to use the user-presence trigger: its permission presence:userPresence:edit is not verified to be limited to the canary division/,
+    );
+  });
+
   it("refuses a trigger whose topic the canary rule does not carry, and an unknown service", () => {
     const input = dev();
     input.canary = {
       rule: "audit-log",
       target: "audit",
       service: "billing",
-      trigger: { type: "user-presence", userId: "05e50000-0000-4000-8000-000000000001", presenceDefinitionIds: ["6a3af858-942f-489d-9700-5f9bcdcdae9b", "ccf3c10a-aa2c-4845-8e8d-f59fa48c58e5"] },
+      trigger: { ...PRESENCE_TRIGGER, acknowledgeUnverifiedDivisionScope: true },
     };
     expect(() => validateEnvironment("dev", input)).toThrow(/canary\.trigger\.type: "user-presence" publishes on v2\.users\.\{id\}\.presence, which must be in integration\.topicFilters and in the topics of rule "audit-log"[\s\S]*canary\.service: "billing" is not a service/);
   });

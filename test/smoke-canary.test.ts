@@ -222,13 +222,22 @@ describe("canary triggers: matching by identity, action and time window", () => 
     expect(trigger.logFilterPattern(fired)).toBe(`{ $.detail.topicName = "${fired.topicName}" }`);
   });
 
+  /** A presence role (the user-presence trigger's permission) granted to smoke-tests-a in the canary division, and a client of it. */
+  const presenceSetup = () => {
+    const roleId = "9e5e0000-0000-4000-8000-000000000001";
+    world.genesys.addRole({ id: roleId, name: "eventbridge-dev-canary-presence", permissionPolicies: [{ domain: "presence", entityName: "userPresence", actionSet: ["edit"] }] });
+    const smokeA = world.outputs.services["smoke-tests"].client_ids[0];
+    world.genesys.state.oauthClients.get(smokeA)!.roleDivisions.push({ roleId, divisionId: world.outputs.canary!.division_id! });
+    return new GenesysClient({ region: "us-east-1", clientId: smokeA, clientSecret: world.genesys.secretOf(smokeA), gateway: world.genesys.gateway() });
+  };
+
   it("user presence: fire toggles the dedicated user's presence through the API, publishes it, and restore puts it back", async () => {
     const userId = "05e50000-0000-4000-8000-000000000002";
     world.genesys.smoke.presences.set(userId, "available-id");
+    world.genesys.smoke.userDivisions.set(userId, world.outputs.canary!.division_id!);
     const published: string[] = [];
     world.genesys.smoke.onNotification((n) => void published.push(n.topicName));
-    const smokeA = world.outputs.services["smoke-tests"].client_ids[0];
-    const client = new GenesysClient({ region: "us-east-1", clientId: smokeA, clientSecret: world.genesys.secretOf(smokeA), gateway: world.genesys.gateway() });
+    const client = presenceSetup();
     const presence = new UserPresenceTrigger(userId, ["available-id", "away-id"]);
     const firedPresence = await presence.fire(client, "unused", Date.now());
     expect(firedPresence).toMatchObject({ topicName: `v2.users.${userId}.presence`, value: "away-id", previousChangeAt: undefined });
@@ -236,6 +245,15 @@ describe("canary triggers: matching by identity, action and time window", () => 
     expect(await presence.restore(client)).toBeUndefined();
     expect(world.genesys.smoke.presences.get(userId)).toBe("available-id");
     expect(published).toEqual([`v2.users.${userId}.presence`, `v2.users.${userId}.presence`]);
+  });
+
+  it("user presence: a user outside the canary division is refused (403) with the permission in the canary division only", async () => {
+    const userId = "05e50000-0000-4000-8000-000000000003";
+    world.genesys.smoke.presences.set(userId, "available-id");
+    world.genesys.smoke.userDivisions.set(userId, "7d1c0000-0000-4000-8000-000000000001");
+    const presence = new UserPresenceTrigger(userId, ["available-id", "away-id"]);
+    await expect(presence.fire(presenceSetup(), "unused", Date.now())).rejects.toThrow(/HTTP 403.*presence:userPresence:edit/);
+    expect(world.genesys.smoke.presences.get(userId)).toBe("available-id");
   });
 
   it("user presence: matches the user's presence topic with the presence set, in the window", () => {

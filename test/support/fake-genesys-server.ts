@@ -913,6 +913,8 @@ export class FakeSmokeState {
   readonly presences = new Map<string, string>();
   /** userId -> when the presence last changed (ISO 8601; set by every PATCH, absent: Genesys did not say). */
   readonly presenceModified = new Map<string, string>();
+  /** userId -> the user's division; setting a presence needs presence:userPresence:edit there (absent: "home"). */
+  readonly userDivisions = new Map<string, string>();
   availableTopics: FakeAvailableTopic[] = [];
   /** When true, audit events carry no `oldValues`/`newValues` (Genesys may leave them out). */
   auditWithoutValues = false;
@@ -1014,6 +1016,11 @@ const SMOKE_ROUTES: FakeRoute[] = [
     pattern: "/api/v2/users/:id/presences/purecloud",
     handle: (ctx) => {
       if (!ctx.server.smoke.presences.has(ctx.params.id)) return notFound(`a user with id ${ctx.params.id}`, ctx);
+      // Modelled as division-scoped (Genesys does not document whether it is: docs/smoke-tests.md).
+      const division = ctx.server.smoke.userDivisions.get(ctx.params.id) ?? "home";
+      if (!grantedInDivision(ctx.state, ctx.clientId, ["presence", "userPresence", "edit"], division)) {
+        return errorBody(403, "missing.division.permission", `You are missing the following permission: presence:userPresence:edit in division ${division}`, ctx);
+      }
       const id = (ctx.body as { presenceDefinition?: { id?: unknown } } | undefined)?.presenceDefinition?.id;
       if (typeof id !== "string") return errorBody(400, "bad.request", "presenceDefinition.id is required", ctx);
       ctx.server.smoke.presences.set(ctx.params.id, id);

@@ -6,6 +6,7 @@
  */
 import { distance } from "fastest-levenshtein";
 import { z } from "zod";
+import { matchesEventPattern } from "./event-pattern";
 import { MAX_TARGETS_PER_RULE } from "./quotas";
 import { AWS_REGIONS, GENESYS_REGION_NAMES } from "./regions";
 import { checkRulesAgainstAws } from "./rule-checks";
@@ -171,12 +172,59 @@ export const canarySchema = z
             type: z.literal("user-presence"),
             userId: genesysId,
             presenceDefinitionIds: z.tuple([genesysId, genesysId]),
+            /**
+             * Must be `true`: the canary role then holds `presence:userPresence:edit`, and that Genesys limits it to
+             * the canary division (where the user must be) is not verified, so the smoke clients may be able to set
+             * any user's presence. Setting this records that you verified it in your org (docs/smoke-tests.md).
+             */
+            acknowledgeUnverifiedDivisionScope: z.literal(true, {
+              message:
+                "must be true to use the user-presence trigger: its permission presence:userPresence:edit is not verified to be limited to the canary division, so the smoke clients may be able to set any user's presence; verify it in your org first (docs/smoke-tests.md), or use the wrapup-code trigger",
+            }),
           })
           .strict(),
       ])
       .default({ type: "wrapup-code" }),
   })
   .strict();
+
+/** Stands for the ids a sample canary event carries that the configuration does not know (org, wrap-up code). */
+const SAMPLE_ID = "00000000-0000-4000-8000-000000000000";
+
+/**
+ * A sample of the EventBridge event the canary's trigger provokes, to check a raw canary rule pattern against:
+ * the envelope Genesys delivers (`source` = `aws.partner/genesys.com/cloud/<org>/<suffix>`, `detail-type` = the
+ * topic template, `detail.topicName` the concrete topic; /work/shared/research/eventbridge-envelope.md) with the
+ * body scripts/lib/smoke/canary-trigger.ts recognises (audit values left out: Genesys may omit them). The org id is
+ * `genesys.organizationId` when pinned, else a placeholder.
+ */
+export function canarySampleEvent(
+  env: { aws: { accountId: string; region: string }; genesys: { organizationId?: string }; integration: { eventSourceSuffix: string } },
+  trigger: z.output<typeof canarySchema>["trigger"],
+): Record<string, unknown> {
+  const time = "2026-01-01T00:00:00Z";
+  const detail =
+    trigger.type === "wrapup-code"
+      ? {
+          topicName: `v2.audits.entitytype.WrapupCode.entityid.${SAMPLE_ID}`,
+          eventBody: { action: "Update", entityType: "WrapupCode", serviceName: "Routing", entity: { id: SAMPLE_ID }, eventTime: time, propertyChanges: [{ property: "description" }] },
+        }
+      : {
+          topicName: `v2.users.${trigger.userId}.presence`,
+          eventBody: { source: "PURECLOUD", presenceDefinition: { id: trigger.presenceDefinitionIds[1] }, modifiedDate: time },
+        };
+  return {
+    version: "0",
+    id: SAMPLE_ID,
+    "detail-type": CANARY_TRIGGER_TOPICS[trigger.type],
+    source: `aws.partner/genesys.com/cloud/${env.genesys.organizationId ?? SAMPLE_ID}/${env.integration.eventSourceSuffix}`,
+    account: env.aws.accountId,
+    time,
+    region: env.aws.region,
+    resources: [],
+    detail: { ...detail, version: "2", metadata: { CorrelationId: SAMPLE_ID }, timestamp: time },
+  };
+}
 // ------------------------------------------------------------------------------------------ end smoke canary
 
 const tagKey = z.string().regex(/^[\w.:/=+@ -]{1,128}$/, "must be a valid AWS tag key");
@@ -316,6 +364,14 @@ export const environmentSchema = z
         const topic = CANARY_TRIGGER_TOPICS[env.canary.trigger.type];
         if (!topicFilters.has(topic) || (rule.topics && !rule.topics.includes(topic))) {
           ctx.addIssue({ code: "custom", path: ["canary", "trigger", "type"], params: { value: env.canary.trigger.type }, message: `publishes on ${topic}, which must be in integration.topicFilters and in the topics of rule "${rule.name}"` });
+        } else if (rule.eventPattern && !matchesEventPattern(rule.eventPattern, canarySampleEvent(env, env.canary.trigger))) {
+          // A raw pattern is checked against the canary's event itself (smoke owns this check).
+          ctx.addIssue({
+            code: "custom",
+            path: ["canary", "rule"],
+            params: { value: env.canary.rule },
+            message: `rule "${rule.name}" has a raw eventPattern that does not match the ${env.canary.trigger.type} canary's event (an Update of ${topic}), so the canary could never pass: route the canary through a rule that forwards it`,
+          });
         }
       }
       if (!env.services.some((s) => s.name === env.canary?.service)) {

@@ -10,25 +10,43 @@
  * target. Read-only, except the canary's one change to its own object, which is always restored.
  * The checks live in scripts/lib/smoke/; this file is argument parsing, wiring and I/O. See docs/smoke-tests.md.
  */
-import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import yargs from "yargs";
 import { BadInputError, OutputFileError, parseCommandLine, ParseOutcome, writeOutputFile } from "./lib/cli";
 import { ENVIRONMENT_NAMES, EnvironmentConfig, loadEnvironment } from "../environments";
-import { DEFAULT_TIMEOUT_MS, GenesysClient, GenesysGateway, Redactor, RetryPolicy, gatewayFromEnv, safeErrorMessage } from "./lib/genesys/client";
+import type { GenesysGateway, RetryPolicy } from "./lib/genesys/client";
+import { Redactor, safeErrorMessage } from "./lib/redact";
 import { realSleep } from "./lib/retry";
-import { canaryCase } from "./lib/smoke/canary";
-import { awsCases } from "./lib/smoke/checks-aws";
-import { awsCredentialsCase } from "./lib/smoke/preconditions";
-import { genesysCases, tokenCases } from "./lib/smoke/checks-genesys";
-import { SmokeContext, SmokeSession } from "./lib/smoke/context";
-import { CredentialReader } from "./lib/smoke/credentials";
-import { buildReport, renderJson, renderJUnit, renderTable } from "./lib/smoke/report";
-import { matchesOnly, runCases } from "./lib/smoke/runner";
-import { SmokeResult } from "./lib/smoke/types";
+import type { SmokeContext } from "./lib/smoke/context";
+import type { SmokeResult } from "./lib/smoke/types";
 import { loadStackOutputs, StackOutputs } from "./lib/aws/stack-outputs";
+
+/**
+ * The modules that load the Genesys and AWS SDKs (and, through the canary, the generated Genesys bindings): about
+ * half a second, so they are loaded only once the command line is valid; `--help` and usage errors answer at once.
+ */
+async function loadChecks() {
+  const [logs, eventBridge, secretsManager, sqs, genesys, canary, checksAws, preconditions, checksGenesys, context, credentials, report, runner] = await Promise.all([
+    import("@aws-sdk/client-cloudwatch-logs"),
+    import("@aws-sdk/client-eventbridge"),
+    import("@aws-sdk/client-secrets-manager"),
+    import("@aws-sdk/client-sqs"),
+    import("./lib/genesys/client"),
+    import("./lib/smoke/canary"),
+    import("./lib/smoke/checks-aws"),
+    import("./lib/smoke/preconditions"),
+    import("./lib/smoke/checks-genesys"),
+    import("./lib/smoke/context"),
+    import("./lib/smoke/credentials"),
+    import("./lib/smoke/report"),
+    import("./lib/smoke/runner"),
+  ]);
+  return { ...logs, ...eventBridge, ...secretsManager, ...sqs, ...genesys, ...canary, ...checksAws, ...preconditions, ...checksGenesys, ...context, ...credentials, ...report, ...runner };
+}
+type Checks = Awaited<ReturnType<typeof loadChecks>>;
 
 export const EXIT_OK = 0;
 /** At least one check failed. */
@@ -67,6 +85,8 @@ export interface SmokeDeps {
   readonly canaryPollIntervalMs?: number;
   /** Makes the canary's unique token. */
   readonly canaryToken?: (environment: string, now: number) => string;
+  /** Reads an environment's configuration. @default loadEnvironment (environments/<env>.ts); tests vary the route */
+  readonly loadEnvironment?: (name: string) => EnvironmentConfig;
 }
 
 const EPILOG = `Checks (ids; --only takes id prefixes, with or without the area, e.g. "token", "aws.dlq", "genesys.role"):
@@ -74,10 +94,11 @@ const EPILOG = `Checks (ids; --only takes id prefixes, with or without the area,
   genesys.token.<service>          the service's AWSCURRENT credential gets a token for one of its clients (tokens/me)
   genesys.integration.state        integration exists, amazon-eventbridge-source, ENABLED, reported ACTIVE
   genesys.integration.config       config properties = the environment (suffix, account, region, topic list)
-  genesys.client.<service>.<a|b>   OAuth client exists, active, CLIENT-CREDENTIALS, holds the service role
-  genesys.role.<service>           role has every configured permission
+  genesys.client.<service>.<a|b>   OAuth client exists, active, CLIENT-CREDENTIALS, holds the service role and no other
+  genesys.role.<service>           role has exactly the configured permissions (a * counts as extra)
   genesys.topics                   every eventFilter topic is available with the EventBridge transport
-  genesys.grant.canary             the canary role is granted to the smoke clients in the canary division only
+  genesys.grant.canary             the canary role (exactly its trigger's permissions) is granted to the smoke
+                                   clients in the canary division only
   aws.event-source                 partner event source is ACTIVE
   aws.event-bus                    bus exists and is bound to the partner source
   aws.rule.<rule>                  rule exists, ENABLED, carries the synthesized event pattern
@@ -144,13 +165,13 @@ function parseArgs(rawArgv: readonly string[], stdout: (t: string) => void, stde
   return { kind: "run", args };
 }
 
-function defaultAwsClients(environment: EnvironmentConfig): SmokeAwsClients {
+function defaultAwsClients(m: Checks, environment: EnvironmentConfig): SmokeAwsClients {
   const region = environment.aws.region;
   return {
-    eventBridge: new EventBridgeClient({ region }),
-    sqs: new SQSClient({ region }),
-    secretsManager: new SecretsManagerClient({ region }),
-    logs: new CloudWatchLogsClient({ region }),
+    eventBridge: new m.EventBridgeClient({ region }),
+    sqs: new m.SQSClient({ region }),
+    secretsManager: new m.SecretsManagerClient({ region }),
+    logs: new m.CloudWatchLogsClient({ region }),
   };
 }
 
@@ -170,9 +191,10 @@ export async function main(argv: readonly string[], deps: SmokeDeps = {}): Promi
   const parsed = parseArgs(argv, stdout, stderr);
   if (parsed.kind === "exit") return parsed.code;
   const { args } = parsed;
+  const m = await loadChecks();
   // Bad input (exit 2), not failed checks: GENESYSCLOUD_GATEWAY_PORT=abc and the like.
   try {
-    if (deps.gateway === undefined) gatewayFromEnv(deps.env ?? process.env);
+    if (deps.gateway === undefined) m.gatewayFromEnv(deps.env ?? process.env);
   } catch (err) {
     if (!(err instanceof BadInputError)) throw err;
     stderr(`smoke: bad input: ${err.message}\n`);
@@ -184,7 +206,7 @@ export async function main(argv: readonly string[], deps: SmokeDeps = {}): Promi
   let environment: EnvironmentConfig;
   let outputs: StackOutputs;
   try {
-    environment = loadEnvironment(args.env);
+    environment = (deps.loadEnvironment ?? loadEnvironment)(args.env);
     outputs = loadStackOutputs(args.env, args.outputs);
   } catch (err) {
     stderr(`smoke: ${redactor.redact(err instanceof Error ? err.message : String(err))}\n`);
@@ -192,14 +214,14 @@ export async function main(argv: readonly string[], deps: SmokeDeps = {}): Promi
   }
 
   try {
-    const aws = deps.aws ?? defaultAwsClients(environment);
+    const aws = deps.aws ?? defaultAwsClients(m, environment);
     const context: SmokeContext = {
       environment,
       outputs,
       redactor,
-      credentials: new CredentialReader(aws.secretsManager, redactor),
+      credentials: new m.CredentialReader(aws.secretsManager, redactor),
       genesysClientFor: (credential) =>
-        new GenesysClient({
+        new m.GenesysClient({
           region: environment.genesys.region,
           clientId: credential.clientId,
           clientSecret: credential.clientSecret,
@@ -208,25 +230,26 @@ export async function main(argv: readonly string[], deps: SmokeDeps = {}): Promi
           redactor,
           sleep,
           now,
-          timeoutMs: Math.min(DEFAULT_TIMEOUT_MS, args.timeout * 1000),
+          timeoutMs: Math.min(m.DEFAULT_TIMEOUT_MS, args.timeout * 1000),
           retry: { ...deps.genesysRetry, maxElapsedMs: Math.max(1, Math.min(deps.genesysRetry?.maxElapsedMs ?? Infinity, deadline - now())) },
           log: (line) => stderr(`${line}\n`),
         }),
     };
-    const session = new SmokeSession(context);
+    const session = new m.SmokeSession(context);
     const all = [
       // The precondition first, then AWS: the token cases read the secrets that aws.secret.* check.
-      awsCredentialsCase(aws),
-      ...awsCases(context, aws),
-      ...tokenCases(context, session),
-      ...genesysCases(context, session),
-      canaryCase(context, session, { logs: aws.logs, sqs: aws.sqs }, {
+      m.awsCredentialsCase(aws),
+      ...m.awsCases(context, aws),
+      ...m.tokenCases(context, session),
+      ...m.genesysCases(context, session),
+      m.canaryCase(context, session, { logs: aws.logs, sqs: aws.sqs }, {
         enabled: args.canary,
         pollIntervalMs: deps.canaryPollIntervalMs,
         makeToken: deps.canaryToken,
+        timeoutMs: args.timeout * 1000,
       }),
     ];
-    const chosen = all.filter((c) => matchesOnly(c.id, args.only));
+    const chosen = all.filter((c) => m.matchesOnly(c.id, args.only));
     // Preconditions run whenever a chosen case needs them, so a missing credential is reported once.
     const needed = new Set(chosen.flatMap((c) => c.dependsOn ?? []));
     const cases = chosen.length === 0 ? [] : all.filter((c) => chosen.includes(c) || (c.precondition && needed.has(c.id)));
@@ -235,7 +258,7 @@ export async function main(argv: readonly string[], deps: SmokeDeps = {}): Promi
       return EXIT_BAD_INPUT;
     }
 
-    const results = await runCases(cases, {
+    const results = await m.runCases(cases, {
       redactor,
       now,
       sleep,
@@ -243,19 +266,19 @@ export async function main(argv: readonly string[], deps: SmokeDeps = {}): Promi
       timeoutSeconds: args.timeout,
       onResult: (r) => stderr(redactor.redact(progressLine(r))),
     });
-    const report = buildReport(args.env, startedAt, now(), results);
+    const report = m.buildReport(args.env, startedAt, now(), results);
     const heading =
       `Smoke tests for ${args.env}: AWS ${environment.aws.accountId} ${environment.aws.region}, Genesys ${environment.genesys.region}, ` +
       `integration ${outputs.integration_id}${args.canary ? ", with canary" : ""}`;
-    const table = renderTable(report, redactor, heading);
+    const table = m.renderTable(report, redactor, heading);
     if (args.json === "-") {
       stderr(table);
-      stdout(renderJson(report, redactor));
+      stdout(m.renderJson(report, redactor));
     } else {
       stdout(table);
-      if (args.json) writeFile(args.json, renderJson(report, redactor));
+      if (args.json) writeFile(args.json, m.renderJson(report, redactor));
     }
-    if (args.junit) writeFile(args.junit, renderJUnit(report, redactor));
+    if (args.junit) writeFile(args.junit, m.renderJUnit(report, redactor));
     return report.ok ? EXIT_OK : EXIT_FAILED;
   } catch (err) {
     if (err instanceof OutputFileError) {

@@ -81,14 +81,48 @@ describe("canary configuration", () => {
     expect(validateEnvironment("dev", input).canary).toEqual({ rule: "audit-log", target: "audit", service: "smoke-tests", trigger: { type: "wrapup-code" } });
   });
 
+  const PRESENCE_TRIGGER = {
+    type: "user-presence" as const,
+    userId: "05e50000-0000-4000-8000-000000000001",
+    presenceDefinitionIds: ["6a3af858-942f-489d-9700-5f9bcdcdae9b", "ccf3c10a-aa2c-4845-8e8d-f59fa48c58e5"] as [string, string],
+  };
+
+  it("refuses the user-presence trigger unless its unverified division scope is acknowledged", () => {
+    const input = dev();
+    input.canary = { rule: "presence", target: "workforce", trigger: { ...PRESENCE_TRIGGER } as unknown as { type: "wrapup-code" } };
+    expect(() => validateEnvironment("dev", input)).toThrow(
+      /canary\.trigger\.acknowledgeUnverifiedDivisionScope: .*must be true to use the user-presence trigger: its permission presence:userPresence:edit is not verified to be limited to the canary division/,
+    );
+  });
+
   it("refuses a trigger whose topic the canary rule does not carry, and an unknown service", () => {
     const input = dev();
     input.canary = {
       rule: "audit-log",
       target: "audit",
       service: "billing",
-      trigger: { type: "user-presence", userId: "05e50000-0000-4000-8000-000000000001", presenceDefinitionIds: ["6a3af858-942f-489d-9700-5f9bcdcdae9b", "ccf3c10a-aa2c-4845-8e8d-f59fa48c58e5"] },
+      trigger: { ...PRESENCE_TRIGGER, acknowledgeUnverifiedDivisionScope: true },
     };
     expect(() => validateEnvironment("dev", input)).toThrow(/canary\.trigger\.type: "user-presence" publishes on v2\.users\.\{id\}\.presence, which must be in integration\.topicFilters and in the topics of rule "audit-log"[\s\S]*canary\.service: "billing" is not a service/);
+  });
+
+  const withRawPattern = (eventPattern: Record<string, unknown>) => {
+    const input = dev();
+    const rule = (input.rules as unknown as Record<string, unknown>[]).find((r) => r.name === "audit-log")!;
+    delete rule.topics;
+    rule.eventPattern = eventPattern;
+    return input;
+  };
+
+  it("refuses a canary rule whose raw eventPattern cannot match the canary's event, naming the rule", () => {
+    const input = withRawPattern({ "detail-type": ["v2.audits.entitytype.{id}.entityid.{id}"], detail: { eventBody: { entityType: ["OAuthClient"] } } });
+    expect(() => validateEnvironment("dev", input)).toThrow(/canary\.rule: "audit-log" rule "audit-log" has a raw eventPattern that does not match the wrapup-code canary's event/);
+  });
+
+  it.each([
+    ["the audit topic", { source: [{ prefix: "aws.partner/genesys.com" }], "detail-type": ["v2.audits.entitytype.{id}.entityid.{id}"] }],
+    ["wrap-up code updates", { "detail-type": ["v2.audits.entitytype.{id}.entityid.{id}"], detail: { eventBody: { entityType: ["WrapupCode"], action: [{ "anything-but": "Delete" }] } } }],
+  ])("accepts a raw canary eventPattern that matches the canary's event: %s", (_name, eventPattern) => {
+    expect(validateEnvironment("dev", withRawPattern(eventPattern)).canary?.rule).toBe("audit-log");
   });
 });

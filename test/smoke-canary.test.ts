@@ -37,6 +37,13 @@ const canaryCode = () => world.genesys.smoke.wrapupCodes.get(world.outputs.canar
 const links: { link: string; check: string; breakIt: () => void }[] = [
   { link: "integration disabled", check: "genesys.integration.state", breakIt: () => void (world.integration().intendedState = "DISABLED") },
   {
+    link: "integration reports ERROR",
+    check: "genesys.integration.state",
+    breakIt: () => void (world.integration().reportedState = { code: "ERROR", effective: "ERROR", detail: { message: "Event source creation failed" } }),
+  },
+  { link: "integration names another AWS account", check: "genesys.integration.config", breakIt: () => void (world.integration().config.current.properties.awsAccountId = "999999999999") },
+  { link: "integration names another AWS region", check: "genesys.integration.config", breakIt: () => void (world.integration().config.current.properties.awsAccountRegion = "eu-west-1") },
+  {
     link: "audit topic missing from eventFilter",
     check: "genesys.integration.config",
     breakIt: () => {
@@ -95,6 +102,38 @@ describe("smoke canary: least privilege and identity", () => {
     const { code, result } = await run(["--only", "canary", "--canary", "--timeout", "3"]);
     expect(result("canary.end-to-end").status).toBe("pass");
     expect(code).toBe(0);
+  });
+
+  it("an event without values right after an earlier run is inconclusive, not PASS (it may be that run's delayed event)", async () => {
+    world.genesys.smoke.auditWithoutValues = true; // Genesys may leave values out
+    world.deliveryDelayMs = 1200; // audits lag (minutes in reality)
+    // Run 1 times out; its change and its restore are still in flight.
+    const first = await run(["--only", "canary", "--canary", "--timeout", "0.8"]);
+    expect(first.result("canary.end-to-end").status).toBe("fail");
+    const earlierChange = Date.parse(canaryCode().dateModified!);
+    // From now on Genesys publishes nothing: only run 1's delayed events can arrive.
+    world.genesys.smoke.publish = () => undefined;
+    const second = await run(["--only", "canary", "--canary", "--timeout", "4"]);
+    expect(second.code).toBe(1);
+    const result = second.result("canary.end-to-end");
+    expect(result.status).toBe("fail");
+    expect(result.reason).toContain(`inconclusive: an event of wrap-up code ${canaryCode().id}`);
+    expect(result.reason).toContain(`an earlier canary change at ${new Date(earlierChange).toISOString()} may still be in flight`);
+    expect(result.reason).toContain(`re-run after ${new Date(earlierChange + 6000).toISOString()}`); // --timeout 4 s + 2 s skew
+    expect(canaryCode().description).toBe(CANARY_WRAPUP_CODE_DESCRIPTION);
+  });
+
+  it("an event without values when Genesys does not say when the code last changed is inconclusive", async () => {
+    world.genesys.smoke.auditWithoutValues = true;
+    delete canaryCode().dateModified;
+    const { result } = await run(["--only", "canary", "--canary", "--timeout", "3"]);
+    expect(result("canary.end-to-end")).toMatchObject({ status: "fail", reason: expect.stringMatching(/^inconclusive: .*no dateModified\/modifiedDate/) });
+  });
+
+  it("an event with this run's token passes even right after an earlier run", async () => {
+    const first = await run(["--only", "canary", "--canary", "--timeout", "3"]);
+    const second = await run(["--only", "canary", "--canary", "--timeout", "3"]);
+    expect([first.result("canary.end-to-end").status, second.result("canary.end-to-end").status]).toEqual(["pass", "pass"]);
   });
 
   it("a canary grant widened to all divisions fails genesys.grant.canary and blocks the canary", async () => {
@@ -170,24 +209,51 @@ describe("canary triggers: matching by identity, action and time window", () => 
     expect(trigger.matches(event, fired, until)).toBe(expected);
   });
 
+  it.each([
+    ["the event with the token", audit({ propertyChanges: [{ property: "description", newValues: [fired.value] }] }), true],
+    ["the event without values", audit({ propertyChanges: [{ property: "description" }] }), false],
+    ["empty values", audit({ propertyChanges: [{ property: "description", newValues: [] }] }), false],
+    ["another property's values", audit({ propertyChanges: [{ property: "name", newValues: [fired.value] }] }), false],
+  ])("wrap-up code: carries this run's value: %s", (_name, event, expected) => {
+    expect(trigger.carriesValue(event, fired)).toBe(expected);
+  });
+
   it("wrap-up code: the log filter selects by the concrete topic only", () => {
     expect(trigger.logFilterPattern(fired)).toBe(`{ $.detail.topicName = "${fired.topicName}" }`);
   });
 
+  /** A presence role (the user-presence trigger's permission) granted to smoke-tests-a in the canary division, and a client of it. */
+  const presenceSetup = () => {
+    const roleId = "9e5e0000-0000-4000-8000-000000000001";
+    world.genesys.addRole({ id: roleId, name: "eventbridge-dev-canary-presence", permissionPolicies: [{ domain: "presence", entityName: "userPresence", actionSet: ["edit"] }] });
+    const smokeA = world.outputs.services["smoke-tests"].client_ids[0];
+    world.genesys.state.oauthClients.get(smokeA)!.roleDivisions.push({ roleId, divisionId: world.outputs.canary!.division_id! });
+    return new GenesysClient({ region: "us-east-1", clientId: smokeA, clientSecret: world.genesys.secretOf(smokeA), gateway: world.genesys.gateway() });
+  };
+
   it("user presence: fire toggles the dedicated user's presence through the API, publishes it, and restore puts it back", async () => {
     const userId = "05e50000-0000-4000-8000-000000000002";
     world.genesys.smoke.presences.set(userId, "available-id");
+    world.genesys.smoke.userDivisions.set(userId, world.outputs.canary!.division_id!);
     const published: string[] = [];
     world.genesys.smoke.onNotification((n) => void published.push(n.topicName));
-    const smokeA = world.outputs.services["smoke-tests"].client_ids[0];
-    const client = new GenesysClient({ region: "us-east-1", clientId: smokeA, clientSecret: world.genesys.secretOf(smokeA), gateway: world.genesys.gateway() });
+    const client = presenceSetup();
     const presence = new UserPresenceTrigger(userId, ["available-id", "away-id"]);
     const firedPresence = await presence.fire(client, "unused", Date.now());
-    expect(firedPresence).toMatchObject({ topicName: `v2.users.${userId}.presence`, value: "away-id" });
+    expect(firedPresence).toMatchObject({ topicName: `v2.users.${userId}.presence`, value: "away-id", previousChangeAt: undefined });
     expect(world.genesys.smoke.presences.get(userId)).toBe("away-id");
     expect(await presence.restore(client)).toBeUndefined();
     expect(world.genesys.smoke.presences.get(userId)).toBe("available-id");
     expect(published).toEqual([`v2.users.${userId}.presence`, `v2.users.${userId}.presence`]);
+  });
+
+  it("user presence: a user outside the canary division is refused (403) with the permission in the canary division only", async () => {
+    const userId = "05e50000-0000-4000-8000-000000000003";
+    world.genesys.smoke.presences.set(userId, "available-id");
+    world.genesys.smoke.userDivisions.set(userId, "7d1c0000-0000-4000-8000-000000000001");
+    const presence = new UserPresenceTrigger(userId, ["available-id", "away-id"]);
+    await expect(presence.fire(presenceSetup(), "unused", Date.now())).rejects.toThrow(/HTTP 403.*presence:userPresence:edit/);
+    expect(world.genesys.smoke.presences.get(userId)).toBe("available-id");
   });
 
   it("user presence: matches the user's presence topic with the presence set, in the window", () => {
@@ -199,5 +265,7 @@ describe("canary triggers: matching by identity, action and time window", () => 
     expect(presence.matches(event("a"), firedPresence, until)).toBe(false);
     expect(presence.matches(event("b", "2026-03-02T09:00:00.000Z"), firedPresence, until)).toBe(false);
     expect(presence.matches(event("b", undefined, "v2.users.other.presence"), firedPresence, until)).toBe(false);
+    // The presence toggles between two definitions: an earlier change may have set the same one.
+    expect(presence.carriesValue()).toBe(false);
   });
 });

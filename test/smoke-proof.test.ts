@@ -123,4 +123,17 @@ describe("smoke: JUnit output is valid XML for any reason text", () => {
     expect(failedCase.failure?.message).toContain("emoji 🚀");
     expect(skippedCase.skipped?.message).toContain("\\u{d800}lone");
   });
+
+  it.each([
+    'client_secret=s3cr&t<"\'> done',
+    'secret: &quot;hello&quot; <!-- --> <![CDATA[ x ]]> s3cr&t<',
+    "Bearer " + "a".repeat(40) + '"/><evil a="',
+  ])("stays valid and masks a secret made of markup characters, raw or escaped: %j", (reason) => {
+    const redactor = new Redactor();
+    redactor.add("s3cr&t<");
+    const xml = renderJUnit(buildReport("dev", 0, 1, [{ ...result("genesys.x", "fail"), reason }, { ...result("aws.y", "skip"), reason }]), redactor);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).not.toContain("s3cr&t<");
+    expect(xml).not.toContain("s3cr&amp;t&lt;");
+  });
 });

@@ -315,6 +315,11 @@ describe("smoke: each check fails on exactly its condition", () => {
 describe("smoke: skips, timeouts and usage", () => {
   it("skips the canary with a reason when the environment has no canary route", async () => {
     const outputs = { ...world.outputs, canary: null };
+    // A deployment without canary: its clients hold no canary role either (any other role fails genesys.client.*).
+    for (const id of world.outputs.services["smoke-tests"].client_ids) {
+      const client = world.genesys.state.oauthClients.get(id)!;
+      client.roleDivisions = client.roleDivisions.filter((g) => g.roleId !== world.outputs.canary?.role_id);
+    }
     const file = writeOutputsFile(path.join(path.dirname(world.outputsFile), "nocanary"), outputs);
     const deps = world.deps();
     const code = await main(["--env", "dev", "--outputs", file, "--canary", "--json", "r.json"], deps);

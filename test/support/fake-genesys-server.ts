@@ -891,6 +891,8 @@ export interface FakeWrapupCode {
   name: string;
   description?: string;
   division: { id: string; name?: string };
+  /** ISO 8601; set by every change through the API (absent: Genesys did not say). */
+  dateModified?: string;
 }
 
 /** An entry of the available-topics listing. */
@@ -909,6 +911,10 @@ export class FakeSmokeState {
   readonly wrapupCodes = new Map<string, FakeWrapupCode>();
   /** userId -> current presence definition id. */
   readonly presences = new Map<string, string>();
+  /** userId -> when the presence last changed (ISO 8601; set by every PATCH, absent: Genesys did not say). */
+  readonly presenceModified = new Map<string, string>();
+  /** userId -> the user's division; setting a presence needs presence:userPresence:edit there (absent: "home"). */
+  readonly userDivisions = new Map<string, string>();
   availableTopics: FakeAvailableTopic[] = [];
   /** When true, audit events carry no `oldValues`/`newValues` (Genesys may leave them out). */
   auditWithoutValues = false;
@@ -972,6 +978,7 @@ const SMOKE_ROUTES: FakeRoute[] = [
         code.name = body.name;
         if (typeof body.description === "string") code.description = body.description;
         else delete code.description;
+        code.dateModified = new Date().toISOString();
         if (before !== code.description) {
           const change: Record<string, unknown> = { property: "description" };
           if (!ctx.server.smoke.auditWithoutValues) {
@@ -1000,7 +1007,8 @@ const SMOKE_ROUTES: FakeRoute[] = [
     pattern: "/api/v2/users/:id/presences/purecloud",
     handle: (ctx) => {
       const current = ctx.server.smoke.presences.get(ctx.params.id);
-      return current ? ok({ source: "PURECLOUD", primary: true, presenceDefinition: { id: current }, modifiedDate: new Date().toISOString() }) : notFound(`a user with id ${ctx.params.id}`, ctx);
+      const modifiedDate = ctx.server.smoke.presenceModified.get(ctx.params.id);
+      return current ? ok({ source: "PURECLOUD", primary: true, presenceDefinition: { id: current }, ...(modifiedDate ? { modifiedDate } : {}) }) : notFound(`a user with id ${ctx.params.id}`, ctx);
     },
   },
   {
@@ -1008,10 +1016,16 @@ const SMOKE_ROUTES: FakeRoute[] = [
     pattern: "/api/v2/users/:id/presences/purecloud",
     handle: (ctx) => {
       if (!ctx.server.smoke.presences.has(ctx.params.id)) return notFound(`a user with id ${ctx.params.id}`, ctx);
+      // Modelled as division-scoped (Genesys does not document whether it is: docs/smoke-tests.md).
+      const division = ctx.server.smoke.userDivisions.get(ctx.params.id) ?? "home";
+      if (!grantedInDivision(ctx.state, ctx.clientId, ["presence", "userPresence", "edit"], division)) {
+        return errorBody(403, "missing.division.permission", `You are missing the following permission: presence:userPresence:edit in division ${division}`, ctx);
+      }
       const id = (ctx.body as { presenceDefinition?: { id?: unknown } } | undefined)?.presenceDefinition?.id;
       if (typeof id !== "string") return errorBody(400, "bad.request", "presenceDefinition.id is required", ctx);
       ctx.server.smoke.presences.set(ctx.params.id, id);
       const modifiedDate = new Date().toISOString();
+      ctx.server.smoke.presenceModified.set(ctx.params.id, modifiedDate);
       ctx.server.smoke.publish({
         topicName: `v2.users.${ctx.params.id}.presence`,
         eventBody: { source: "PURECLOUD", presenceDefinition: { id, systemPresence: "Available" }, message: "", modifiedDate },

@@ -10,7 +10,8 @@
  *     await world.stop();
  *
  * Delivery chain (what Genesys and EventBridge do with a notification; every link can be broken alone):
- *   1. the integration is ENABLED,                      4. the partner event source of that name is ACTIVE,
+ *   1. the integration is ENABLED, reports ACTIVE, and  4. the partner event source of that name is ACTIVE,
+ *      names this environment's AWS account and region,
  *   2. its `eventFilter` has the topic (template),      5. an event bus of the source's name exists,
  *   3. the topic is available with the EventBridge      6. every ENABLED rule on THAT bus whose real pattern matches
  *      transport (`EventBridge` or `All`),                 the event (environments/event-pattern.ts),
@@ -36,6 +37,7 @@ import { UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager
 import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { EnvironmentConfig, loadEnvironment } from "../../environments";
+import { EnvironmentConfigInput, validateEnvironment } from "../../environments/schema";
 import { matchesEventPattern } from "../../environments/event-pattern";
 import { CANARY_TRIGGER_SPECS, CANARY_WRAPUP_CODE_DESCRIPTION } from "../../modules/genesys/canary";
 import { expectedPattern } from "../../scripts/lib/smoke/checks-aws";
@@ -129,10 +131,15 @@ export class SmokeWorld {
     genesys.smoke.onNotification(publish);
   }
 
-  /** Seeds the fake Genesys server, the AWS fakes and the secrets with a healthy `environment`, and starts the server. */
-  static async start(environment = "dev"): Promise<SmokeWorld> {
-    const config = loadEnvironment(environment);
+  /**
+   * Seeds the fake Genesys server, the AWS fakes and the secrets with a healthy `environment`, and starts the server.
+   * `options.canaryTarget: "sqs"` adds an SQS target `audit-queue` to the canary rule and makes it the canary target
+   * (configuration, served to `main` through `deps().loadEnvironment`, and outputs), to test the SQS canary path.
+   */
+  static async start(environment = "dev", options: { canaryTarget?: "sqs" } = {}): Promise<SmokeWorld> {
+    const config = options.canaryTarget === "sqs" ? withSqsCanaryTarget(loadEnvironment(environment)) : loadEnvironment(environment);
     const outputs = buildStackOutputs(environment);
+    if (options.canaryTarget === "sqs") addSqsCanaryTargetOutputs(outputs);
     const server = new FakeGenesysServer({ organization: { id: FAKE_ORG_ID, name: "Fake Org" } });
     server.addIntegration({
       id: outputs.integration_id,
@@ -167,6 +174,8 @@ export class SmokeWorld {
           name: `eventbridge-${environment}-canary`,
           description: CANARY_WRAPUP_CODE_DESCRIPTION,
           division: { id: canary.division_id, name: `eventbridge-${environment}-canary` },
+          // Last changed by the apply, long before any canary run.
+          dateModified: new Date(Date.now() - 24 * 3600_000).toISOString(),
         });
       }
     }
@@ -259,6 +268,7 @@ export class SmokeWorld {
       // Retry waits of seconds become 10 ms; the clock stays real.
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 10))),
       canaryPollIntervalMs: 50,
+      loadEnvironment: () => this.environment,
       ...overrides,
     };
   }
@@ -285,7 +295,13 @@ export class SmokeWorld {
     const drop = (why: string): void => void this.dropped.push(`${notification.topicName}: ${why}`);
     const integration = this.genesys.state.integrations.get(this.outputs.integration_id);
     if (!integration || integration.intendedState !== "ENABLED") return drop("integration not ENABLED");
+    // Genesys delivers only while the integration reports itself ACTIVE (ERROR: e.g. the event source failed).
+    if (integration.reportedState.code !== "ACTIVE") return drop(`integration reported ${integration.reportedState.code}, not ACTIVE`);
     const properties = integration.config.current.properties;
+    // Genesys creates the partner source in the account and region the integration names: another one is not ours.
+    if (properties.awsAccountId !== this.environment.aws.accountId || properties.awsAccountRegion !== this.environment.aws.region) {
+      return drop(`integration delivers to ${String(properties.awsAccountId)} ${String(properties.awsAccountRegion)}, not this environment's account and region`);
+    }
     const filter = properties.eventFilter;
     if (!Array.isArray(filter) || !filter.includes(template)) return drop(`eventFilter lacks ${template}`);
     const available = this.genesys.smoke.availableTopics.find((t) => t.id === template);
@@ -433,6 +449,39 @@ export class SmokeWorld {
       return { events: group.filter((e) => matches(e.message ?? "") && (e.timestamp ?? 0) >= (input.startTime ?? 0)) };
     });
   }
+}
+
+/** Name of the SQS canary target `SmokeWorld.start(env, { canaryTarget: "sqs" })` adds to the canary rule. */
+export const SQS_CANARY_TARGET = "audit-queue";
+
+/** `config` with an SQS target added to its canary rule, and that target as the canary target (validated again). */
+function withSqsCanaryTarget(config: EnvironmentConfig): EnvironmentConfig {
+  const canary = config.canary;
+  if (!canary) throw new Error(`SmokeWorld: environment ${config.name} has no canary`);
+  const input = structuredClone(config) as unknown as EnvironmentConfigInput;
+  const rule = input.rules.find((r) => r.name === canary.rule);
+  if (!rule) throw new Error(`SmokeWorld: no canary rule ${canary.rule}`);
+  rule.targets = [...rule.targets, { type: "sqs", name: SQS_CANARY_TARGET }];
+  return validateEnvironment(config.name, { ...input, canary: { ...canary, target: SQS_CANARY_TARGET } });
+}
+
+/** The outputs of the target `withSqsCanaryTarget` adds, in the shape stack-outputs-fixture.ts gives SQS targets. */
+function addSqsCanaryTargetOutputs(outputs: StackOutputs): void {
+  const canary = outputs.canary;
+  if (!canary) throw new Error("SmokeWorld: the outputs have no canary");
+  const rule = outputs.rules[canary.rule];
+  const base = `${rule.name}-${SQS_CANARY_TARGET}`;
+  const queueUrl = (name: string) => `https://sqs.${outputs.aws_region}.amazonaws.com/${outputs.aws_account_id}/${name}`;
+  const arn = (name: string) => `arn:aws:sqs:${outputs.aws_region}:${outputs.aws_account_id}:${name}`;
+  rule.targets[SQS_CANARY_TARGET] = {
+    type: "sqs",
+    arn: arn(base),
+    dead_letter_queue_arn: arn(`${base}-dlq`),
+    dead_letter_queue_url: queueUrl(`${base}-dlq`),
+    queue_url: queueUrl(base),
+    queue_name: base,
+  };
+  outputs.canary = { ...canary, target: SQS_CANARY_TARGET };
 }
 
 /**

@@ -24,6 +24,13 @@ export interface FiredCanary {
   readonly firedAt: number;
   /** The value written (description token, or the presence definition id set). */
   readonly value: string;
+  /**
+   * When the object last changed before this write (its `dateModified` / `modifiedDate`, ms since epoch), or
+   * undefined when Genesys did not say. An event of an earlier change can arrive during this run (audits lag
+   * minutes), so an event that does not carry this run's value proves this run's change only when no earlier
+   * change is that recent (scripts/lib/smoke/canary.ts).
+   */
+  readonly previousChangeAt?: number;
 }
 
 /** The mechanism behind the canary. */
@@ -36,8 +43,13 @@ export interface CanaryTrigger {
   restore(client: GenesysClient): Promise<string | undefined>;
   /** A CloudWatch Logs filter pattern selecting the candidate events by topic only (always present in the envelope). */
   logFilterPattern(fired: FiredCanary): string;
-  /** Whether an EventBridge event (parsed JSON) is the event of `fired`, received no later than `until`. */
+  /**
+   * Whether an EventBridge event (parsed JSON) is an event of `fired`'s object, action and time window, received no
+   * later than `until`. Alone this does not tell it from an earlier change's delayed event: see `carriesValue`.
+   */
   matches(event: unknown, fired: FiredCanary, until: number): boolean;
+  /** Whether a matching event carries `fired.value`, a value no earlier change wrote (so it is this run's event). */
+  carriesValue(event: unknown, fired: FiredCanary): boolean;
 }
 
 /** Every canary token starts with this (scripts/lib/smoke/canary.ts `defaultCanaryToken`). */
@@ -64,6 +76,12 @@ function inWindow(bodyTime: unknown, event: unknown, fired: FiredCanary, until: 
   const text = typeof bodyTime === "string" ? bodyTime : asObject(event)?.time;
   const at = typeof text === "string" ? Date.parse(text) : NaN;
   return Number.isFinite(at) && at >= fired.firedAt - CLOCK_SKEW_MS && at <= until + CLOCK_SKEW_MS;
+}
+
+/** A Genesys timestamp (ISO 8601) in ms since epoch, or undefined when absent or unparsable. */
+function timestamp(text: unknown): number | undefined {
+  const at = typeof text === "string" ? Date.parse(text) : NaN;
+  return Number.isFinite(at) ? at : undefined;
 }
 
 /** JSON filter pattern on one string field, quoted for CloudWatch Logs. */
@@ -98,7 +116,7 @@ export class WrapupCodeTrigger implements CanaryTrigger {
     // Recorded before the write: a write that timed out but was applied is still undone.
     this.original = { name: code.name, description };
     await client.updateWrapupCode(this.codeId, { name: code.name, description: token, division: { id: this.divisionId } });
-    return { topicName: `v2.audits.entitytype.WrapupCode.entityid.${this.codeId}`, firedAt: now, value: token };
+    return { topicName: `v2.audits.entitytype.WrapupCode.entityid.${this.codeId}`, firedAt: now, value: token, previousChangeAt: timestamp(code.dateModified) };
   }
 
   async restore(client: GenesysClient): Promise<string | undefined> {
@@ -124,11 +142,22 @@ export class WrapupCodeTrigger implements CanaryTrigger {
     const action = typeof body.action === "string" ? body.action.toLowerCase() : undefined;
     if (!sameEntity || action !== "update" || !inWindow(body.eventTime, event, fired, until)) return false;
     // The token counts only when the event carries the description's new values.
-    const changes = Array.isArray(body.propertyChanges) ? body.propertyChanges.map(asObject) : [];
-    const description = changes.find((c) => typeof c?.property === "string" && c.property.toLowerCase() === "description");
-    const values = description?.newValues;
-    return !Array.isArray(values) || values.length === 0 || values.includes(fired.value);
+    const values = descriptionValues(body);
+    return values === undefined || values.includes(fired.value);
   }
+
+  carriesValue(event: unknown, fired: FiredCanary): boolean {
+    const body = genesysDetail(event)?.body;
+    return body !== undefined && (descriptionValues(body)?.includes(fired.value) ?? false);
+  }
+}
+
+/** The description's `newValues` of an audit body, or undefined when it carries none (they are optional). */
+function descriptionValues(body: Json): unknown[] | undefined {
+  const changes = Array.isArray(body.propertyChanges) ? body.propertyChanges.map(asObject) : [];
+  const description = changes.find((c) => typeof c?.property === "string" && c.property.toLowerCase() === "description");
+  const values = description?.newValues;
+  return Array.isArray(values) && values.length > 0 ? values : undefined;
 }
 
 /** Toggles the presence of a dedicated user between two presence definitions. */
@@ -145,13 +174,14 @@ export class UserPresenceTrigger implements CanaryTrigger {
   }
 
   async fire(client: GenesysClient, _token: string, now: number): Promise<FiredCanary> {
-    const current = (await client.getUserPresence(this.userId)).presenceDefinition?.id;
+    const presence = await client.getUserPresence(this.userId);
+    const current = presence.presenceDefinition?.id;
     if (typeof current !== "string") throw new CheckFailed(`the presence of user ${this.userId} has no presenceDefinition.id`);
     // Recorded before the write: a write that timed out but was applied is still undone.
     this.originalPresenceId = current;
     const next = current === this.presenceDefinitionIds[0] ? this.presenceDefinitionIds[1] : this.presenceDefinitionIds[0];
     await client.setUserPresence(this.userId, next);
-    return { topicName: `v2.users.${this.userId}.presence`, firedAt: now, value: next };
+    return { topicName: `v2.users.${this.userId}.presence`, firedAt: now, value: next, previousChangeAt: timestamp(presence.modifiedDate) };
   }
 
   async restore(client: GenesysClient): Promise<string | undefined> {
@@ -173,5 +203,10 @@ export class UserPresenceTrigger implements CanaryTrigger {
     if (!detail || detail.topicName !== fired.topicName) return false;
     const presenceId = asObject(detail.body.presenceDefinition)?.id;
     return (presenceId === undefined || presenceId === fired.value) && inWindow(detail.body.modifiedDate, event, fired, until);
+  }
+
+  /** Never: the presence toggles between two definitions, so an earlier change may have set the same one. */
+  carriesValue(): boolean {
+    return false;
   }
 }

@@ -18,7 +18,7 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cl
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CANARY_TRIGGER_TOPICS } from "../../../environments/schema";
 import { SmokeContext, SmokeSession, SMOKE_SERVICE } from "./context";
-import { CANARY_TOKEN_PREFIX, CanaryTrigger, FiredCanary, UserPresenceTrigger, WrapupCodeTrigger } from "./canary-trigger";
+import { CANARY_TOKEN_PREFIX, CanaryTrigger, CLOCK_SKEW_MS, FiredCanary, UserPresenceTrigger, WrapupCodeTrigger } from "./canary-trigger";
 import { CANARY_GRANT_CASE_ID, tokenCaseId, TOPICS_CASE_ID } from "./checks-genesys";
 import { CaseContext, CaseOutcome, CheckFailed, CheckSkipped, SmokeCase } from "./types";
 
@@ -38,16 +38,25 @@ export interface CanaryOptions {
   readonly restoreReserveMs?: number;
   /** Makes the unique token (tests). */
   readonly makeToken?: (environment: string, now: number) => string;
+  /**
+   * The run's --timeout (ms): the longest delay this run accepts for its own event, so also how long an earlier
+   * change's event may still be in flight (plus the clock skew). @default the time left until the deadline
+   */
+  readonly timeoutMs?: number;
 }
 
 /** Where the canary event is looked for. */
 type Watcher = { readonly kind: "cloudwatch-logs"; readonly logGroupName: string } | { readonly kind: "sqs"; readonly queueUrl: string };
 
-/** When and where the event was seen. */
+/** When and where an event of the canary's object, action and window was seen. */
 interface Arrival {
   /** When the target received it (log ingestion time / SQS SentTimestamp), ms since epoch, if known. */
   readonly receivedAt?: number;
   readonly where: string;
+  /** It carries this run's value (`CanaryTrigger.carriesValue`): no earlier change can have sent it. */
+  readonly proven: boolean;
+  /** Called once the event is accepted (SQS: deletes the canary's own message). */
+  readonly accept?: () => Promise<void>;
 }
 
 /** The deployed canary as the stack outputs describe it (older outputs: the configuration's route only). */
@@ -143,9 +152,11 @@ async function runCanary(context: SmokeContext, session: SmokeSession, clients: 
   let outcome: CaseOutcome | undefined;
   let failure: unknown;
   try {
+    const lagWindowMs = (options.timeoutMs ?? ctx.deadline - ctx.now()) + CLOCK_SKEW_MS;
     const fired: FiredCanary = await trigger.fire(client, token, ctx.now());
     const arrival = await poll(watcher, clients, trigger, fired, pollUntil, options.pollIntervalMs ?? 2000, ctx);
     const observedAt = ctx.now();
+    if (arrival && !arrival.proven) refuseIndistinct(trigger, fired, lagWindowMs, arrival.where);
     if (!arrival) {
       throw new CheckFailed(
         `the event of ${trigger.describe()} (topic ${fired.topicName}) did not reach ${where} within ${((observedAt - fired.firedAt) / 1000).toFixed(1)} s ` +
@@ -153,6 +164,7 @@ async function runCanary(context: SmokeContext, session: SmokeSession, clients: 
         { topicName: fired.topicName, waitedMs: observedAt - fired.firedAt },
       );
     }
+    await arrival.accept?.();
     const latencyMs = Math.max(0, (arrival.receivedAt ?? observedAt) - fired.firedAt);
     outcome = {
       reason: `event of ${trigger.describe()} arrived in ${arrival.where} after ${(latencyMs / 1000).toFixed(1)} s (seen after ${((observedAt - fired.firedAt) / 1000).toFixed(1)} s)`,
@@ -170,6 +182,26 @@ async function runCanary(context: SmokeContext, session: SmokeSession, clients: 
   }
   if (failure !== undefined) throw failure;
   return outcome as CaseOutcome;
+}
+
+/**
+ * An event without this run's value (audit values are optional) is this run's only when no earlier change of the
+ * object can still be in flight: audits lag minutes, and an earlier run (e.g. one that timed out, or its restore)
+ * may have changed the object just before. Such an event proves nothing; the case fails as inconclusive.
+ * @throws CheckFailed when the object changed within `lagWindowMs` before this run's change, or Genesys did not say when
+ */
+function refuseIndistinct(trigger: CanaryTrigger, fired: FiredCanary, lagWindowMs: number, where: string): void {
+  const previous = fired.previousChangeAt;
+  if (previous !== undefined && fired.firedAt - previous > lagWindowMs) return;
+  const seconds = (lagWindowMs / 1000).toFixed(0);
+  const cause =
+    previous === undefined
+      ? `Genesys did not say when ${trigger.describe()} last changed before this run (no dateModified/modifiedDate), so an earlier change's delayed event cannot be ruled out`
+      : `an earlier canary change at ${new Date(previous).toISOString()} may still be in flight (events may lag up to ${seconds} s: --timeout plus clock skew); re-run after ${new Date(previous + lagWindowMs).toISOString()}`;
+  throw new CheckFailed(
+    `inconclusive: an event of ${trigger.describe()} arrived in ${where} without this run's value, so it cannot be told from an earlier change's: ${cause}`,
+    { topicName: fired.topicName, previousChangeAt: previous === undefined ? null : new Date(previous).toISOString(), lagWindowMs },
+  );
 }
 
 async function poll(
@@ -201,7 +233,13 @@ function parseJson(text: string | undefined): unknown {
   }
 }
 
+/** Of the events of the canary's object, action and window, one that carries this run's value, else the first. */
+function best(arrivals: readonly Arrival[]): Arrival | undefined {
+  return arrivals.find((a) => a.proven) ?? arrivals[0];
+}
+
 async function findInLogs(logs: CloudWatchLogsClient, logGroupName: string, trigger: CanaryTrigger, fired: FiredCanary, until: number): Promise<Arrival | undefined> {
+  const found: Arrival[] = [];
   let nextToken: string | undefined;
   do {
     const page = await logs.send(
@@ -213,11 +251,14 @@ async function findInLogs(logs: CloudWatchLogsClient, logGroupName: string, trig
         nextToken,
       }),
     );
-    const hit = (page.events ?? []).find((e) => trigger.matches(parseJson(e.message), fired, until));
-    if (hit) return { receivedAt: hit.ingestionTime ?? hit.timestamp, where: `log group ${logGroupName} (stream ${hit.logStreamName ?? "?"})` };
+    for (const e of page.events ?? []) {
+      const event = parseJson(e.message);
+      if (!trigger.matches(event, fired, until)) continue;
+      found.push({ receivedAt: e.ingestionTime ?? e.timestamp, where: `log group ${logGroupName} (stream ${e.logStreamName ?? "?"})`, proven: trigger.carriesValue(event, fired) });
+    }
     nextToken = page.nextToken;
   } while (nextToken);
-  return undefined;
+  return best(found);
 }
 
 async function findInQueue(sqs: SQSClient, queueUrl: string, trigger: CanaryTrigger, fired: FiredCanary, until: number): Promise<Arrival | undefined> {
@@ -231,12 +272,28 @@ async function findInQueue(sqs: SQSClient, queueUrl: string, trigger: CanaryTrig
       MessageSystemAttributeNames: ["SentTimestamp"],
     }),
   );
-  const hit = (answer.Messages ?? []).find((m) => trigger.matches(parseJson(m.Body), fired, until));
-  if (!hit) return undefined;
-  if (hit.ReceiptHandle) {
-    // Only the canary's own message is deleted; best effort (it is harmless if it stays).
-    await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: hit.ReceiptHandle })).catch(() => undefined);
+  const where = `queue ${queueUrl.split("/").pop() ?? queueUrl}`;
+  const found: Arrival[] = [];
+  for (const m of answer.Messages ?? []) {
+    const event = parseJson(m.Body);
+    if (!trigger.matches(event, fired, until)) continue;
+    const sent = Number(m.Attributes?.SentTimestamp);
+    const receipt = m.ReceiptHandle;
+    found.push({
+      receivedAt: Number.isFinite(sent) && sent > 0 ? sent : undefined,
+      where,
+      proven: trigger.carriesValue(event, fired),
+      // Only the canary's own, accepted message is deleted; best effort (it is harmless if it stays).
+      accept: receipt
+        ? async () => {
+            try {
+              await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt }));
+            } catch {
+              // Harmless: the message stays for the queue's consumer.
+            }
+          }
+        : undefined,
+    });
   }
-  const sent = Number(hit.Attributes?.SentTimestamp);
-  return { receivedAt: Number.isFinite(sent) && sent > 0 ? sent : undefined, where: `queue ${queueUrl.split("/").pop() ?? queueUrl}` };
+  return best(found);
 }

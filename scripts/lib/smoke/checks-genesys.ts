@@ -3,6 +3,7 @@
  * services' OAuth clients and their roles.
  */
 import { GenesysEventBridgeIntegration, EVENTBRIDGE_INTEGRATION_TYPE } from "../../../modules/genesys/eventbridge-integration";
+import { CANARY_TRIGGER_SPECS } from "../../../modules/genesys/canary";
 import { serviceClientName } from "../../../modules/genesys/service-client";
 import type { DomainOrganizationRole, OAuthClient } from "../genesys/client";
 import { SMOKE_SERVICE, SmokeContext, SmokeSession } from "./context";
@@ -185,8 +186,10 @@ export function genesysCases(context: SmokeContext, session: SmokeSession): Smok
         dependsOn,
         run: async () => {
           const client = await (await session.client()).getOAuthClient(clientId);
-          checkClient(client, label, service.role_id);
-          return { reason: `${client.name} (${clientId}) active, ${GRANT}, holds its role` };
+          // The canary role's grants are genesys.grant.canary's to judge (division included), not reported twice.
+          const canaryRoleId = outputs.canary?.service === name ? outputs.canary.role_id : undefined;
+          checkClient(client, label, service.role_id, canaryRoleId);
+          return { reason: `${client.name} (${clientId}) active, ${GRANT}, holds its role and no other` };
         },
       });
     });
@@ -211,8 +214,14 @@ export function genesysCases(context: SmokeContext, session: SmokeSession): Smok
           const wider = divisions.filter((d) => d !== divisionId);
           if (wider.length) problems.add(`${label} also holds the canary role in ${wider.join(", ")}: wider than the canary division (least privilege broken)`);
         }
-        problems.throwIfAny();
-        return { reason: `role ${roleId} held by ${canaryService.client_ids.length} client(s) in division ${divisionId} only` };
+        // The role itself: exactly the trigger's permissions (modules/genesys/canary.ts), nothing added by hand.
+        const trigger = canary.trigger ?? "wrapup-code";
+        const role = await (await session.client()).getAuthorizationRole(roleId);
+        const { missing, extra } = permissionDifference(role, CANARY_TRIGGER_SPECS[trigger].permissionPolicies);
+        if (missing.length) problems.add(`the canary role "${role.name ?? roleId}" lacks ${missing.join(", ")}: the canary cannot change its object`);
+        if (extra.length) problems.add(`the canary role "${role.name ?? roleId}" also grants ${extra.join(", ")}, beyond the ${trigger} trigger's (least privilege broken: re-apply the stack)`);
+        problems.throwIfAny({ missing, extra });
+        return { reason: `role ${roleId} (exactly the ${trigger} trigger's permissions) held by ${canaryService.client_ids.length} client(s) in division ${divisionId} only` };
       },
     });
   }
@@ -222,29 +231,72 @@ export function genesysCases(context: SmokeContext, session: SmokeSession): Smok
     cases.push({
       id: `genesys.role.${name}`,
       area: "genesys",
-      title: `role ${service.role_id} of ${name} has every configured permission`,
+      title: `role ${service.role_id} of ${name} has exactly the configured permissions`,
       dependsOn,
       run: async () => {
         const declared = servicesByName.get(name);
         if (!declared) throw new CheckFailed(`service "${name}" is in the stack outputs but not in environments/${environment.name}.ts`);
         const role = await (await session.client()).getAuthorizationRole(service.role_id);
-        const missing = missingPermissions(role, declared.permissionPolicies);
-        if (missing.length) throw new CheckFailed(`role "${role.name ?? service.role_id}" lacks ${missing.join(", ")}`, { missing });
+        const { missing, extra } = permissionDifference(role, declared.permissionPolicies);
+        const problems = new Problems();
+        if (missing.length) problems.add(`role "${role.name ?? service.role_id}" lacks ${missing.join(", ")}`);
+        if (extra.length) {
+          problems.add(
+            `role "${role.name ?? service.role_id}" also grants ${extra.join(", ")}, not configured for ${name} in environments/${environment.name}.ts (least privilege broken: re-apply the stack, or remove them by hand)`,
+          );
+        }
+        problems.throwIfAny({ missing, extra });
         const count = declared.permissionPolicies.reduce((n, p) => n + p.actionSet.length, 0);
-        return { reason: `"${role.name ?? service.role_id}" has all ${count} configured permission(s)` };
+        return { reason: `"${role.name ?? service.role_id}" has exactly the ${count} configured permission(s)` };
       },
     });
   }
   return cases;
 }
 
-function checkClient(client: OAuthClient, label: string, roleId: string): void {
+/**
+ * Active, client-credentials, holds its service role (in one division, never "*") and no other role; the canary
+ * role (`canaryRoleId`, for the canary's service) is allowed here and judged by genesys.grant.canary.
+ */
+function checkClient(client: OAuthClient, label: string, roleId: string, canaryRoleId: string | undefined): void {
   const problems = new Problems();
   problems.check(client.state === "active", `${label} is ${client.state ?? "(no state)"}, expected active (only active clients get tokens)`);
   problems.check(client.authorizedGrantType === GRANT, `${label} uses grant ${client.authorizedGrantType}, expected ${GRANT}`);
-  const roles = new Set([...(client.roleDivisions ?? []).map((r) => r.roleId), ...((client as { roleIds?: string[] }).roleIds ?? [])]);
+  const grants = [
+    ...(client.roleDivisions ?? []).map((r) => ({ roleId: r.roleId, divisionId: r.divisionId })),
+    ...((client as { roleIds?: string[] }).roleIds ?? []).map((id) => ({ roleId: id, divisionId: undefined })),
+  ];
+  const roles = new Set(grants.map((g) => g.roleId));
   problems.check(roles.has(roleId), `${label} does not hold role ${roleId} (holds ${[...roles].join(", ") || "no role"})`);
+  const others = grants.filter((g) => g.roleId !== roleId && g.roleId !== canaryRoleId);
+  if (others.length) {
+    const list = [...new Set(others.map((g) => `${g.roleId ?? "(no id)"} in ${g.divisionId ?? "(home)"}`))].join(", ");
+    problems.add(`${label} also holds role(s) ${list}: only its service role${canaryRoleId ? " and the canary role" : ""} are configured (least privilege broken: remove the grant or re-apply)`);
+  }
+  const everywhere = grants.some((g) => g.roleId === roleId && g.divisionId === "*");
+  problems.check(!everywhere, `${label} holds its service role in all divisions (*), expected the home division only (least privilege broken: re-apply)`);
   problems.throwIfAny();
+}
+
+type ConfiguredPolicy = { readonly domain: string; readonly entityName: string; readonly actionSet: readonly string[] };
+
+/**
+ * The role against the configured policies, permission by permission (`domain:entity:action`): what is configured
+ * but not granted (a `*` grant covers it), and what is granted but not configured. A `*` domain, entity or action
+ * is extra unless configured exactly so. Counted: `permissionPolicies` and the flat `permissions` list.
+ */
+export function permissionDifference(role: DomainOrganizationRole, configured: readonly ConfiguredPolicy[]): { missing: string[]; extra: string[] } {
+  const wanted = new Set(configured.flatMap((p) => p.actionSet.map((a) => `${p.domain}:${p.entityName}:${a}`)));
+  const granted = [
+    ...(role.permissionPolicies ?? []).flatMap((p) => {
+      const actions = p.actionSet ?? [];
+      const base = `${p.domain ?? "(no domain)"}:${p.entityName ?? "(no entity)"}`;
+      return actions.length ? actions.map((a) => `${base}:${a}`) : [`${base}:(no action)`];
+    }),
+    ...(role.permissions ?? []),
+  ];
+  const extra = [...new Set(granted.filter((g) => !wanted.has(g)))];
+  return { missing: missingPermissions(role, configured), extra };
 }
 
 /** `domain:entity:action` strings of `wanted` that no permission policy of the role grants ("*" counts). */

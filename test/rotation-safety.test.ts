@@ -171,6 +171,74 @@ describe("after the move", () => {
   });
 });
 
+describe("a rollback whose check of the previous credential gets no answer (review F1)", () => {
+  test("Genesys 503s on the previous credential's test: AWSCURRENT still goes back to it (never left on a rejected secret), the text says 'could not be checked', and the re-run repairs", async () => {
+    const aCredential = w.credential(S);
+    const [, b] = w.ids(S);
+    const r = await w.run(["--service", S, "--json"], {
+      pause: async (point, service) => {
+        if (service !== S) return;
+        if (point === "finishSecret") w.server.state.oauthClients.get(b)!.secret = "reset-by-someone-else-0123456789";
+        if (point === "verifySecret") w.server.inject({ method: "POST", path: "/oauth/token", status: 503, times: 3 });
+      },
+    });
+    expect(r.code).toBe(30);
+    expect(w.credential(S)).toEqual(aCredential);
+    expect(w.accepts(w.credential(S))).toBe(true);
+    expect(result(r).message).toMatch(/moved back to version seed-smoke-tests-a\S* \(client a\), whose login could not be checked/);
+    expect(result(r).message).not.toContain("does not work either");
+    expect(r.audit.find((e) => e.step === "rollback")).toMatchObject({ result: "ok" });
+    expect(result(r).recovery.join("\n")).toMatch(/AWSCURRENT is version seed-smoke-tests-a\S* .*which works/);
+    // The re-run finds the rejected AWSPENDING, resets client b again and promotes a secret that logs in.
+    const again = await w.run(["--service", S, "--json"]);
+    expect(again.code).toBe(0);
+    expect(w.credential(S)?.clientId).toBe(b);
+    expect(w.accepts(w.credential(S))).toBe(true);
+    expect(w.accepts(aCredential)).toBe(true);
+  });
+
+  test("AWSPENDING left on a rejected AWSCURRENT: the re-run logs in first, moves AWSCURRENT back to a working AWSPREVIOUS and fails loudly (never exit 0)", async () => {
+    const aCredential = w.credential(S);
+    const [, b] = w.ids(S);
+    const crashed = await w.run(["--service", S], { afterStep: async (step) => void (step === "finishSecret" && (() => { throw new Error("killed"); })()) });
+    expect(crashed.code).toBe(30);
+    expect(w.credential(S)?.clientId).toBe(b);
+    w.server.state.oauthClients.get(b)!.secret = "reset-by-hand-0123456789abcdef";
+    w.clock = at(0, 61);
+    const r = await w.run(["--service", S, "--json"]);
+    expect(r.code).toBe(30);
+    expect(result(r).status).toBe("failed");
+    expect(result(r).message).toMatch(/left with AWSPENDING by an interrupted rotation, is REJECTED.*moved back to version seed-smoke-tests-a\S* \(client a\), which logs in/);
+    expect(w.credential(S)).toEqual(aCredential);
+    expect(w.accepts(w.credential(S))).toBe(true);
+    expect(result(r).recovery.join("\n")).toMatch(/AWSPENDING version \S+ \(the rejected secret\) is still there/);
+    const again = await w.run(["--service", S, "--json"]);
+    expect(again.code).toBe(0);
+    expect(w.accepts(w.credential(S))).toBe(true);
+  });
+
+  test("AWSPENDING left on a rejected AWSCURRENT and AWSPREVIOUS dead too: a loud failure whose hand commands lead to a working AWSCURRENT", async () => {
+    const [a, b] = w.ids(S);
+    expect((await w.run(["--service", S], { afterStep: async (step) => void (step === "finishSecret" && (() => { throw new Error("killed"); })()) })).code).toBe(30);
+    w.server.state.oauthClients.get(b)!.secret = "reset-by-hand-0123456789abcdef";
+    w.server.state.oauthClients.get(a)!.secret = "reset-by-hand-too-0123456789abcdef";
+    w.clock = at(0, 61);
+    const r = await w.run(["--service", S, "--json"]);
+    expect(r.code).not.toBe(0);
+    expect(result(r).message).toMatch(/is REJECTED.*and the previous credential \(version seed-smoke-tests-a\S*\) does not work either/);
+    const text = result(r).recovery.join("\n");
+    expect(text).toMatch(/AWSCURRENT is version \S+ \(client b, .*\), which does NOT work/);
+    const hand = /update-secret-version-stage (--secret-id \S+ --version-stage AWSPENDING --remove-from-version-id \S+) && .* --min-age-days 0/.exec(text)?.[1] as string;
+    expect(hand).toBeDefined();
+    const arg = (name: string) => new RegExp(`--${name} (\\S+)`).exec(hand)?.[1] as string;
+    await w.sm.client.send(new UpdateSecretVersionStageCommand({ SecretId: arg("secret-id"), VersionStage: arg("version-stage"), RemoveFromVersionId: arg("remove-from-version-id") }));
+    const again = await w.run(["--service", S, "--json", "--min-age-days", "0"]);
+    expect(again.code).toBe(0);
+    expect(w.credential(S)?.clientId).toBe(a);
+    expect(w.accepts(w.credential(S))).toBe(true);
+  });
+});
+
 describe("recovery texts are true in the state they are printed in", () => {
   test("PutSecretValue answered an error but AWS stored it: not 'lost'; the version and its labels are named", async () => {
     w.sm.failNext("PutSecretValue", (i) => (i.VersionStages as string[]).includes(AWSPENDING), undefined, true);

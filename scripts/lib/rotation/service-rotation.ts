@@ -10,7 +10,7 @@
  * before, and is moved back when it fails right after; a reset is sent at most once per run.
  */
 import { randomUUID, createHash } from "node:crypto";
-import { AWSCURRENT, LockMarkerValueError, SecretStages, SecretVersion, StoredCredential } from "../aws/secret-store";
+import { AWSCURRENT, AWSPREVIOUS, LockMarkerValueError, SecretStages, SecretVersion, StoredCredential } from "../aws/secret-store";
 import { GenesysClient, safeErrorMessage } from "../genesys/client";
 import { FRESH_TEST_ATTEMPTS, RESET_SETTLE_MS, resetSecret, testCredential } from "./genesys-ops";
 import { ServiceJournal, letter } from "./journal";
@@ -102,10 +102,7 @@ class ServiceRotation {
     if (this.ctx.runId && current && current.versionId.startsWith(runPrefix(this.ctx.environment, this.t.name, this.ctx.runId)) && !stages.pending) {
       return this.j.skipped(`already rotated in run ${this.ctx.runId} (AWSCURRENT is version ${current.versionId}); nothing to do`, current.value.clientId, current.versionId);
     }
-    if (current && stages.pending === current.versionId) {
-      await this.removePending(current.versionId, current.value.clientId);
-      return this.j.result("resumed", { clientId: current.value.clientId, versionId: current.versionId, message: "finished an interrupted rotation (AWSPENDING label removed)" });
-    }
+    if (current && stages.pending === current.versionId) return this.finishPendingOnCurrent(current);
     if (stages.pending) {
       const resumed = await this.resume(s);
       if (resumed) return resumed;
@@ -113,6 +110,41 @@ class ServiceRotation {
     const young = current && this.tooYoung(current);
     if (young) return this.j.skipped(young, current.value.clientId, current.versionId);
     return this.rotate(s);
+  }
+
+  /**
+   * AWSPENDING on the AWSCURRENT version: a run stopped after the move, before removing the label. Its
+   * verifySecret may not have run, so AWSCURRENT is logged in with once before the rotation is called finished:
+   * rejected → moved back to AWSPREVIOUS when that logs in (as the rollback does), else a loud failure;
+   * Genesys unavailable → a failure that keeps the label (re-run later).
+   */
+  private async finishPendingOnCurrent(current: SecretVersion): Promise<ServiceResult> {
+    const test = await this.j.step("verifySecret", current.value.clientId, async () => {
+      const t = await testCredential(this.ctx, current.value);
+      if (t.verdict === "unknown") {
+        throw new StepFailure(`AWSCURRENT version ${current.versionId} still carries AWSPENDING from an interrupted rotation and could not be checked: Genesys did not answer (${t.reason}). Nothing was changed (the label is kept): re-run later`);
+      }
+      return { value: t, versionId: current.versionId, message: t.verdict === "works" ? "AWSCURRENT (left with AWSPENDING by an interrupted run) logs in" : `AWSCURRENT version ${current.versionId} is REJECTED (${t.reason})` };
+    });
+    if (test.verdict === "rejected") {
+      this.facts = { ...this.facts, currentRejected: true };
+      const previous = await this.readPrevious();
+      const lost = `AWSCURRENT version ${current.versionId} (client ${current.value.client}, ${current.value.clientId}), left with AWSPENDING by an interrupted rotation, is REJECTED by Genesys (${test.reason}): something reset that client after it was promoted`;
+      await this.rollback(current.versionId, previous, lost, false);
+    }
+    await this.removePending(current.versionId, current.value.clientId);
+    return this.j.result("resumed", { clientId: current.value.clientId, versionId: current.versionId, message: "finished an interrupted rotation: AWSCURRENT logs in (AWSPENDING label removed)" });
+  }
+
+  /** The AWSPREVIOUS credential, or undefined (none, a lock marker, unreadable). */
+  private async readPrevious(): Promise<SecretVersion | undefined> {
+    try {
+      const previous = await this.ctx.store.read(this.t.secretId, AWSPREVIOUS);
+      if (previous) this.checkValue(previous, "AWSPREVIOUS");
+      return previous;
+    } catch {
+      return undefined;
+    }
   }
 
   private async inspect(): Promise<Inspection> {
@@ -235,22 +267,37 @@ class ServiceRotation {
       if (test.verdict === "unknown") throw new StepFailure(`AWSCURRENT version ${versionId} could not be checked after the move: Genesys did not answer (${test.reason}); it passed its test right before the move`);
       return { value: test, versionId, message: test.verdict === "works" ? "AWSCURRENT logs in after the move" : `AWSCURRENT version ${versionId} is REJECTED right after the move (${test.reason})` };
     });
-    if (check.verdict === "rejected") await this.rollback(versionId, value, s, check.reason);
+    if (check.verdict === "rejected") {
+      const lost = `the new secret of client ${value.client} (${value.clientId}) stopped working right after AWSCURRENT moved to it (${check.reason}): something reset it again (a late reset, or a rotator outside this job)`;
+      // The previous version was AWSCURRENT until this run moved it and this run never reset its client: even
+      // when Genesys does not answer its test, it is a better AWSCURRENT than a secret known to be rejected.
+      await this.rollback(versionId, s.current, lost, true);
+    }
     await this.removePending(versionId, value.clientId);
   }
 
-  private async rollback(versionId: string, value: StoredCredential, s: Inspection, reason: string): Promise<never> {
-    const previous = s.current;
-    const lost = `the new secret of client ${value.client} (${value.clientId}) stopped working right after AWSCURRENT moved to it (${reason}): something reset it again (a late reset, or a rotator outside this job)`;
-    await this.j.step("rollback", previous?.value.clientId, async () => {
-      const test = previous ? await testCredential(this.ctx, previous.value) : undefined;
-      if (!previous || test?.verdict !== "works") {
-        throw new StepFailure(`${lost}, and the previous credential ${previous ? `(version ${previous.versionId}) does not work either` : "does not exist"}: AWSCURRENT was left on version ${versionId}`);
+  /**
+   * Moves AWSCURRENT from `deadVersionId` back to `previous` when that one logs in (or, with `unknownIsEnough`,
+   * when Genesys does not answer its test), and always ends the run loudly (StepFailure).
+   */
+  private async rollback(deadVersionId: string, previous: SecretVersion | undefined, lost: string, unknownIsEnough: boolean): Promise<never> {
+    const test = await this.j.step("rollback", previous?.value.clientId, async () => {
+      const t = previous ? await testCredential(this.ctx, previous.value) : undefined;
+      if (!previous || !t || t.verdict === "rejected" || (t.verdict === "unknown" && !unknownIsEnough)) {
+        const why = !previous
+          ? "does not exist (or is not a credential)"
+          : t?.verdict === "rejected"
+            ? `(version ${previous.versionId}) does not work either (${t.reason})`
+            : `(version ${previous.versionId}) could not be checked (${t && t.verdict !== "works" ? t.reason : ""})`;
+        throw new StepFailure(`${lost}, and the previous credential ${why}: AWSCURRENT was left on version ${deadVersionId}`);
       }
-      await this.ctx.store.moveLabel(this.t.secretId, AWSCURRENT, previous.versionId, versionId);
-      return { value: undefined, versionId: previous.versionId, message: `AWSCURRENT moved BACK to version ${previous.versionId} (client ${previous.value.client}, logs in)` };
+      await this.ctx.store.moveLabel(this.t.secretId, AWSCURRENT, previous.versionId, deadVersionId);
+      this.j.storeChanged = true;
+      const how = t.verdict === "works" ? "logs in" : `could not be checked: Genesys did not answer (${t.reason}); this run never reset its client`;
+      return { value: t, versionId: previous.versionId, message: `AWSCURRENT moved BACK to version ${previous.versionId} (client ${previous.value.client}, ${how})` };
     });
-    throw new StepFailure(`${lost}. AWSCURRENT was moved back to version ${previous?.versionId} (client ${previous?.value.client}), which logs in`);
+    const how = test.verdict === "works" ? "which logs in" : `whose login could not be checked (Genesys did not answer: ${test.verdict === "unknown" ? test.reason : ""}; it was AWSCURRENT before and its client was not reset by this run)`;
+    throw new StepFailure(`${lost}. AWSCURRENT was moved back to version ${previous?.versionId} (client ${previous?.value.client}), ${how}`);
   }
 
   private async removePending(versionId: string, clientId: string): Promise<void> {

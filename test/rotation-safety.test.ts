@@ -171,6 +171,26 @@ describe("after the move", () => {
   });
 });
 
+describe("a reset that returns a secret Genesys does not accept (review F5)", () => {
+  test("the new secret fails its login test: AWSCURRENT is never moved to it, and logs in at every step", async () => {
+    const aCredential = w.credential(S);
+    const [, b] = w.ids(S);
+    w.server.inject({ ...SECRET_POST, status: 200, body: { id: b, name: "smoke-tests b", secret: "never-accepted-by-genesys-0123456789" } });
+    const dead: string[] = [];
+    const r = await w.run(["--service", S, "--json"], {
+      pause: async (point) => void (!w.accepts(w.credential(S)) && dead.push(point)),
+    });
+    expect(r.code).toBe(30);
+    expect(result(r).message).toMatch(/the new secret of client b .* failed its login test \(rejected/);
+    expect(dead).toEqual([]);
+    expect(w.sm.calls.filter((c) => c.command === "UpdateSecretVersionStage" && c.input.VersionStage === AWSCURRENT)).toEqual([]);
+    expect(r.audit.map((e) => e.step)).not.toContain("finishSecret");
+    expect(w.credential(S)).toEqual(aCredential);
+    expect(w.sm.valueAt(w.arn(S), AWSPENDING)).toMatchObject({ clientId: b, clientSecret: "never-accepted-by-genesys-0123456789" });
+    expect(result(r).recovery.join("\n")).toMatch(/it has NOT passed its login test[\s\S]*Do NOT move AWSCURRENT to version/);
+  });
+});
+
 describe("a rollback whose check of the previous credential gets no answer (review F1)", () => {
   test("Genesys 503s on the previous credential's test: AWSCURRENT still goes back to it (never left on a rejected secret), the text says 'could not be checked', and the re-run repairs", async () => {
     const aCredential = w.credential(S);

@@ -125,11 +125,29 @@ describe("AWS's own rotation", () => {
     expect(r.code).toBe(20);
     expect(result(r).message).toMatch(/has RotationEnabled: a Secrets Manager rotation Lambda also rotates it.*cancel-rotate-secret --secret-id arn:aws:secretsmanager:/);
     expect(result(r, "rotation").status).toBe("rotated");
-    const marker = /only its lock marker, version (\S+), was written/.exec(result(r).recovery[0])?.[1] as string;
-    expect(JSON.parse(w.sm.versionValue(w.arn(S), marker) as string)).toHaveProperty("rotationLock");
-    const after = w.sm.stages(w.arn(S));
-    expect(Object.fromEntries(Object.entries(after).filter(([, l]) => l.some((x) => x.startsWith("AWS"))))).toEqual(before);
+    // Refused by the lock's first DescribeSecret: not even a lock marker is written (review F4).
+    const calls = w.sm.calls.filter((c) => c.input.SecretId === w.arn(S)).map((c) => c.command);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((c) => c === "DescribeSecret")).toBe(true); // no marker, no claim, no label move
+    expect(result(r).message).toContain("not even a lock marker was written");
+    expect(w.sm.stages(w.arn(S))).toEqual(before);
     expect(w.server.writeRequests().filter((q) => q.path.includes(w.ids(S)[1]))).toEqual([]);
+  });
+
+  test("RotationEnabled on a secret with no version yet: the job writes nothing, so no lock marker becomes its AWSCURRENT", async () => {
+    const fresh = new RotationWorld();
+    fresh.seedCurrent("rotation", "a");
+    await fresh.server.start();
+    try {
+      fresh.sm.setRotationEnabled(fresh.arn(S), true);
+      const r = await fresh.run(["--service", S, "--json"]);
+      expect(r.code).toBe(20);
+      expect(fresh.sm.versionCount(fresh.arn(S))).toBe(0);
+      expect(fresh.sm.valueAt(fresh.arn(S), AWSCURRENT)).toBeUndefined();
+      expect(fresh.sm.writeCalls().filter((c) => c.input.SecretId === fresh.arn(S))).toEqual([]);
+    } finally {
+      fresh.server.stop();
+    }
   });
 });
 

@@ -6,7 +6,8 @@
  * `{ "rotationLock": { owner, runId, service, acquiredAt, expiresAt, note? } }` (no secret in it).
  *
  * acquire:
- *   1. DescribeSecret: who holds ROTATION_LOCK (version H, or nobody).
+ *   1. DescribeSecret: who holds ROTATION_LOCK (version H, or nobody); RotationEnabled refuses the secret here,
+ *      before a marker is written (RotationEnabledError).
  *   2. If H: GetSecretValue of H. A lease that has not expired stops the run (LockHeldError names owner, run and
  *      expiry), unless --break-lock. An expired lease, or one of an earlier attempt of the same CI run (same run id,
  *      not "local"), is taken over (said in the log and audit).
@@ -54,6 +55,18 @@ export class LockHeldError extends Error {
   ) {
     super(message);
     this.name = "LockHeldError";
+  }
+}
+
+/** The secret has RotationEnabled (a Secrets Manager rotation Lambda rotates it): refused before anything is written. */
+export class RotationEnabledError extends Error {
+  constructor(readonly secretId: string) {
+    super(
+      `secret ${secretId} has RotationEnabled: a Secrets Manager rotation Lambda also rotates it, and two rotators must not ` +
+        "share a secret. Nothing was changed (not even a lock marker was written; its AWSPENDING, if any, belongs to that rotation " +
+        `and was left alone). Turn AWS rotation off (aws secretsmanager cancel-rotate-secret --secret-id ${secretId}) or take the service out of this job.`,
+    );
+    this.name = "RotationEnabledError";
   }
 }
 
@@ -116,7 +129,10 @@ export class RotationLock {
    */
   async acquire(breakLock: boolean): Promise<string | undefined> {
     const { store, secretId } = this.o;
-    const holder = holderOf(await store.stages(secretId), ROTATION_LOCK);
+    const stages = await store.stages(secretId);
+    // Before anything is written: on a secret with no version yet, the marker would become its AWSCURRENT.
+    if (stages.rotationEnabled) throw new RotationEnabledError(secretId);
+    const holder = holderOf(stages, ROTATION_LOCK);
     let tookOver: string | undefined;
     if (holder) {
       const text = (await store.readMarkerText(secretId, ROTATION_LOCK, holder))?.text;

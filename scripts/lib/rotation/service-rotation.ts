@@ -15,7 +15,7 @@ import { GenesysClient, safeErrorMessage } from "../genesys/client";
 import { FRESH_TEST_ATTEMPTS, RESET_SETTLE_MS, resetSecret, testCredential } from "./genesys-ops";
 import { ServiceJournal, letter } from "./journal";
 import { checkValue, currentSinceOf, describeState, planService, tooYoung } from "./checks";
-import { DEFAULT_LEASE_MS, LockHeldError, LockLostError, RotationLock } from "./lock";
+import { DEFAULT_LEASE_MS, LockHeldError, LockLostError, RotationEnabledError, RotationLock } from "./lock";
 import { RunFacts, recoverySteps } from "./recovery";
 import { Interrupted, RotationContext, RotatorSession, ServiceResult, ServiceTarget, StepFailure } from "./types";
 
@@ -310,11 +310,11 @@ class ServiceRotation {
 
   /** The result of a failure, with recovery steps from the state found now. A crash (Interrupted) keeps the lock. */
   private async failed(err: unknown): Promise<ServiceResult> {
-    const message = err instanceof Error && (err instanceof StepFailure || err instanceof Interrupted || err instanceof LockHeldError) ? err.message : safeErrorMessage(err, this.ctx.redactor);
+    const message = err instanceof Error && (err instanceof StepFailure || err instanceof Interrupted || err instanceof LockHeldError || err instanceof RotationEnabledError) ? err.message : safeErrorMessage(err, this.ctx.redactor);
     if (err instanceof Interrupted && this.lock.versionId) this.keepLock = { until: Date.parse(this.lock.lease?.expiresAt ?? ""), why: "this run was interrupted and could not release it" };
     if (this.keepLock) this.facts = { ...this.facts, lockKeptUntil: new Date(Math.max(this.keepLock.until, Date.parse(this.lock.lease?.expiresAt ?? "0"))).toISOString(), lockKeptWhy: this.keepLock.why };
     this.facts.lockMarker = this.lock.versionId;
-    if (err instanceof LockHeldError) {
+    if (err instanceof LockHeldError || err instanceof RotationEnabledError) {
       return this.j.result("failed", { message, recovery: [`Nothing was changed. ${message}`] });
     }
     return this.j.result("failed", { message, recovery: await recoverySteps(this.ctx, this.t, this.facts) });

@@ -1,7 +1,7 @@
 // Must be first: the Genesys SDK reads ~/.genesyscloudjavascript/config when it loads.
 import "./support/isolated-home";
 
-import { UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
+import { InvalidParameterException, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from "../scripts/lib/aws/secret-store";
 import { ServiceResult } from "../scripts/lib/rotation/rotation";
 import { DAY, NOW, RotationWorld, WorldRun } from "./support/rotation-world";
@@ -381,6 +381,27 @@ describe("the lock, seen from the CLI", () => {
     expect(first.code).toBe(20);
     expect(result(first).message).toContain("no longer holds the rotation lock");
     expect(w.server.countRequests(SECRET_POST)).toBe(1);
+    expect(w.accepts(w.credential(S))).toBe(true);
+  });
+});
+
+describe("lock calls AWS applied but whose answer was lost (review F3)", () => {
+  const lockMove = (claim: boolean) => (i: Record<string, unknown>) => i.VersionStage === "ROTATION_LOCK" && !!i.MoveToVersionId === claim && i.SecretId === w.arn(S);
+  test("the claim applied, then a 5xx: the run goes on with its lock; the release's retry refused: reported as released; both runs rotate", async () => {
+    w.sm.failNext("UpdateSecretVersionStage", lockMove(true), undefined, true);
+    w.sm.loseAnswerNext("UpdateSecretVersionStage", lockMove(false));
+    const first = await w.run(["--service", S, "--json"], { owner: "alice@laptop pid 1" });
+    expect(first.code).toBe(0);
+    expect(result(first).status).toBe("rotated");
+    expect(result(first).message).not.toContain("another run");
+    expect(Object.values(w.sm.stages(w.arn(S))).flat()).not.toContain("ROTATION_LOCK");
+    expect(w.accepts(w.credential(S))).toBe(true);
+    // The lock is free: a run the next month is not locked out by an orphaned marker, and takes over nothing.
+    w.clock = at(31);
+    w.sm.failNext("UpdateSecretVersionStage", lockMove(true), new InvalidParameterException({ message: "The staging label ROTATION_LOCK is not attached to version X.", $metadata: { httpStatusCode: 400 } }), true);
+    const again = await w.run(["--service", S, "--json"], { owner: "alice@laptop pid 1" });
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toContain("took over");
     expect(w.accepts(w.credential(S))).toBe(true);
   });
 });

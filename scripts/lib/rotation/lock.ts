@@ -19,6 +19,10 @@
  *      runs that raced through 1-3, exactly one wins; the other gets LockHeldError naming the winner.
  * release: UpdateSecretVersionStage(ROTATION_LOCK, RemoveFromVersionId M) — also a CAS: it fails when the lock
  *   was broken or taken over meanwhile (LockLostError: the run reports it loudly).
+ * Lost answers: the SDK v3 retries a 5xx or timeout by itself, so a claim or release AWS applied can come back as
+ *   an error (the retry's InvalidParameterException, or the last 5xx). After any error of the claim or the release
+ *   one DescribeSecret decides: ROTATION_LOCK on this run's (fresh UUID) marker → the claim won; ROTATION_LOCK on no
+ *   version and LOCK_CLAIM still on this run's marker (no later claim) → the release happened.
  * renew: steps 3-4 with H = M (a longer lease, e.g. after a reset whose outcome is unknown).
  * ensureHeld: the fence before the reset and before the move of AWSCURRENT (one DescribeSecret each): a run whose
  *   lock was broken meanwhile stops there instead of resetting or promoting next to the run that broke it.
@@ -169,7 +173,16 @@ export class RotationLock {
     try {
       await this.o.store.moveLabel(this.o.secretId, ROTATION_LOCK, undefined, id);
     } catch (err) {
-      if (err instanceof SecretStoreError && err.awsError === "InvalidParameterException") {
+      // The call may have been applied with its answer lost (the SDK retries 5xx and timeouts by itself, and the
+      // retry then fails): decide by where the labels are. No ROTATION_LOCK, and LOCK_CLAIM still on this run's
+      // marker (every claim after it would have moved LOCK_CLAIM to a newer marker): released.
+      const seen = await this.o.store.stages(this.o.secretId).catch(() => undefined);
+      if (seen && holderOf(seen, ROTATION_LOCK) === undefined && holderOf(seen, LOCK_CLAIM) === id) {
+        this.markerId = undefined;
+        return;
+      }
+      if (seen && holderOf(seen, ROTATION_LOCK) === id) throw err; // really not released
+      if ((seen && holderOf(seen, ROTATION_LOCK) !== id) || (err instanceof SecretStoreError && err.awsError === "InvalidParameterException")) {
         throw new LockLostError(
           `this run's rotation lock (marker ${id}) was no longer held when it finished: another run broke it or took it ` +
             "over after the lease expired, and may have acted on this service at the same time. Check the audit logs of both runs.",
@@ -226,9 +239,17 @@ export class RotationLock {
     try {
       await store.moveLabel(secretId, ROTATION_LOCK, marker, from);
     } catch (err) {
+      // Applied with the answer lost (the SDK retried a 5xx or timeout, and the retry failed)? The marker is a
+      // fresh UUID: ROTATION_LOCK on it means this claim won, whatever the answer said.
+      const seen = await store.stages(secretId).catch(() => undefined);
+      if (seen && holderOf(seen, ROTATION_LOCK) === marker) {
+        this.markerId = marker;
+        this.leaseValue = lease;
+        return;
+      }
       if (!(err instanceof SecretStoreError && err.awsError === "InvalidParameterException")) throw err;
       if (extend) throw new LockLostError(`could not extend this run's lock: it is no longer held by marker ${from}`);
-      const winner = holderOf(await store.stages(secretId), ROTATION_LOCK) ?? "(released again)";
+      const winner = (seen ? holderOf(seen, ROTATION_LOCK) : holderOf(await store.stages(secretId), ROTATION_LOCK)) ?? "(released again)";
       const text = winner.startsWith("(") ? undefined : (await store.readMarkerText(secretId, ROTATION_LOCK, winner))?.text;
       const lease2 = text ? parseLease(text) : undefined;
       throw new LockHeldError(

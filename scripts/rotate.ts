@@ -14,6 +14,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import yargs from "yargs";
 import { BadInputError, parseCommandLine, ParseOutcome } from "./lib/cli";
 import { loadEnvironment } from "../environments";
+import { resolveRetryPolicy } from "./lib/retry";
 import { GenesysClient, Redactor, RetryPolicy, gatewayFromEnv, safeErrorMessage } from "./lib/genesys/client";
 import { realSleep } from "./lib/retry";
 import {
@@ -355,6 +356,7 @@ export async function main(argv: readonly string[], deps: RotateDeps = {}): Prom
       owner: deps.owner ?? runOwner(env),
       breakLock: args["break-lock"],
       leaseMs: deps.leaseMs,
+      genesysMaxElapsedMs: resolveRetryPolicy(deps.genesysRetry).maxElapsedMs,
       awsCalls: () => store.calls,
       pause: deps.pause,
       minAgeDays: args["min-age-days"],

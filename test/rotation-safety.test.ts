@@ -406,6 +406,32 @@ describe("lock calls AWS applied but whose answer was lost (review F3)", () => {
   });
 });
 
+describe("a reset near the end of the lease (review F2)", () => {
+  test("the fence renews a lease too short for the reset's worst case: a run that comes during the 429 wait is locked out, nothing promoted dies", async () => {
+    let second: WorldRun | undefined;
+    const first = await w.run(["--service", S, "--json"], {
+      owner: "alice@laptop pid 1",
+      pause: async (point, service) => {
+        if (service === S && point === "inspect") {
+          w.clock = at(0, 59.5); // slow earlier steps: half a minute of lease left at the fence
+          w.server.inject({ ...SECRET_POST, status: 429, retryAfterSeconds: 120 });
+        }
+      },
+      sleep: async (ms: number) => {
+        w.clock = new Date(w.clock.getTime() + ms); // the 429's Retry-After passes beyond the first lease's end
+        if (!second) second = await w.run(["--service", S, "--json"], { owner: "bob@ci pid 2" });
+      },
+    });
+    expect(second?.code).toBe(20);
+    expect(result(second as WorldRun).message).toMatch(/held by alice@laptop pid 1 .*lease until 2026-02-01T04:59:30\.000Z; note: renewed before resetting client b/);
+    expect(w.server.countRequests(SECRET_POST)).toBe(2); // alice's 429 and her retry; bob never resets
+    expect(first.code).toBe(0);
+    expect(w.credential(S)?.clientId).toBe(w.ids(S)[1]);
+    expect(w.accepts(w.credential(S))).toBe(true);
+    expect(first.stderr).toMatch(/renewed the rotation lock before resetting client b \(\S+\) \(30 s left, the worst case needs \d+ s\): lease until 2026-02-01T04:59:30\.000Z/);
+  });
+});
+
 describe("a lock broken while its holder is alive", () => {
   test("the holder stops at the fence before its reset: only the breaker resets, AWSCURRENT logs in throughout", async () => {
     let paused: (() => void) | undefined;

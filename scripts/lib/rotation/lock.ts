@@ -26,6 +26,9 @@
  * renew: steps 3-4 with H = M (a longer lease, e.g. after a reset whose outcome is unknown).
  * ensureHeld: the fence before the reset and before the move of AWSCURRENT (one DescribeSecret each): a run whose
  *   lock was broken meanwhile stops there instead of resetting or promoting next to the run that broke it.
+ * ensureHeldFor: the fence before the reset also requires the lease to outlast the reset's worst case (lazy login
+ *   and reset with their retries, plus the settle time), renewing it with the CAS when it would not: a reset is
+ *   never sent after the lease ran out and another run took the lock over.
  *
  * Versions: each acquire adds one marker version; released markers have no label (deprecated) and AWS removes
  * them (when a secret has more than 100 versions, those older than 24 hours). LOCK_CLAIM keeps at most one
@@ -203,6 +206,22 @@ export class RotationLock {
       this.markerId = undefined; // not ours any more: nothing to release
       throw new LockLostError(`this run no longer holds the rotation lock (broken or expired), so it stopped before ${before}`);
     }
+  }
+
+  /**
+   * The fence before the reset: like ensureHeld, and the lease must still run for at least `needMs` (the worst
+   * case of what follows: the rotator's lazy login and the reset with their retry budgets, plus the settle time
+   * of a late reset). When it does not, the lease is renewed first with the compare-and-swap (2 more calls), to
+   * now + max(lease, needMs). @returns a sentence when it renewed. @throws LockLostError
+   */
+  async ensureHeldFor(needMs: number, before: string): Promise<string | undefined> {
+    await this.ensureHeld(before);
+    const now = this.o.now().getTime();
+    const left = Date.parse(this.leaseValue?.expiresAt ?? "") - now;
+    if (left >= needMs) return undefined;
+    const until = now + Math.max(this.o.leaseMs, needMs);
+    await this.renew(until, `renewed before ${before}: ${Math.round(left / 1000)} s of lease left, ${Math.round(needMs / 1000)} s needed`);
+    return `renewed the rotation lock before ${before} (${Math.round(left / 1000)} s left, the worst case needs ${Math.round(needMs / 1000)} s): lease until ${this.leaseValue?.expiresAt}`;
   }
 
   /** True when `stages` (a fresh DescribeSecret) shows this run's marker holding the lock and its lease is running. */

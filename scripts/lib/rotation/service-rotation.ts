@@ -12,12 +12,16 @@
 import { randomUUID, createHash } from "node:crypto";
 import { AWSCURRENT, AWSPREVIOUS, LockMarkerValueError, SecretStages, SecretVersion, StoredCredential } from "../aws/secret-store";
 import { GenesysClient, safeErrorMessage } from "../genesys/client";
+import { DEFAULT_RETRY_POLICY } from "../retry";
 import { FRESH_TEST_ATTEMPTS, RESET_SETTLE_MS, resetSecret, testCredential } from "./genesys-ops";
 import { ServiceJournal, letter } from "./journal";
 import { checkValue, currentSinceOf, describeState, planService, tooYoung } from "./checks";
 import { DEFAULT_LEASE_MS, LockHeldError, LockLostError, RotationEnabledError, RotationLock } from "./lock";
 import { RunFacts, recoverySteps } from "./recovery";
 import { Interrupted, RotationContext, RotatorSession, ServiceResult, ServiceTarget, StepFailure } from "./types";
+
+/** Lease left beyond the reset's worst case when it is sent. */
+const RESET_MARGIN_MS = 60 * 1000;
 
 /** A tested AWSPENDING older than this is re-written with a fresh currentSince before promotion (min-age guard). */
 const STALE_PENDING_MS = 60 * 60 * 1000;
@@ -210,7 +214,12 @@ class ServiceRotation {
     if (!current) this.j.audit("bootstrap", "ok", undefined, targetId, undefined, `the secret holds no credential: ${who} is reset and stored`);
     this.facts.resetClientId = targetId;
     const secret = await this.j.step("createSecret", targetId, async () => {
-      await this.lock.ensureHeld(`resetting ${who}`);
+      // The lease must outlast what follows the fence: the rotator's lazy login and the reset (429 retries), each
+      // up to the retry budget, and the settle time of a late reset; else another run could take the lock over
+      // and promote a secret of this client before this reset lands (review F2).
+      const budget = this.ctx.genesysMaxElapsedMs ?? DEFAULT_RETRY_POLICY.maxElapsedMs;
+      const renewed = await this.lock.ensureHeldFor(2 * budget + RESET_SETTLE_MS + RESET_MARGIN_MS, `resetting ${who}`);
+      if (renewed) this.j.warn(`${this.t.name}: ${renewed}`);
       const sentAt = this.ctx.now();
       this.j.regenerated = true;
       const out = await resetSecret(this.rotator.session, targetId, sentAt, this.ctx);

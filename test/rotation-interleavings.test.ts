@@ -253,3 +253,20 @@ test("a rogue reset of the client being rotated, at each step boundary: nothing 
   summary.push(`a rogue reset at each boundary: ${checked - before}`);
   expect(checked - before).toBeGreaterThanOrEqual(9);
 }, 60_000);
+
+test("a rotator session that never logged in logs in before the fence of the reset, not lazily after it (review F2)", async () => {
+  const sm = freshWorld((s) => {
+    seedCurrent(s, "rotation");
+    seedCurrent(s, SERVICE);
+  });
+  const loginsAtDescribe: number[] = [];
+  // A spy, not a fault: `when` sees every DescribeSecret and never matches.
+  sm.failNext("DescribeSecret", () => {
+    loginsAtDescribe.push(server.countRequests({ method: "POST", path: "/oauth/token" }));
+    return false;
+  });
+  const [result] = await rotate(sm, manual, async () => undefined);
+  expect(result.status).toBe("rotated");
+  // lock, inspect, the fence before the reset: the rotator's login came before the fence.
+  expect(loginsAtDescribe.slice(0, 3)).toEqual([0, 0, 1]);
+});

@@ -217,6 +217,9 @@ class ServiceRotation {
       // The lease must outlast what follows the fence: the rotator's lazy login and the reset (429 retries), each
       // up to the retry budget, and the settle time of a late reset; else another run could take the lock over
       // and promote a secret of this client before this reset lands (review F2).
+      // A session that never logged in (the CLI logs the rotator in first; a caller of rotateService may not) logs
+      // in now, before the fence, not lazily after it. A token that runs out later is covered by the budget below.
+      if (this.rotator.session.requestCount === 0) await this.rotator.session.login();
       const budget = this.ctx.genesysMaxElapsedMs ?? DEFAULT_RETRY_POLICY.maxElapsedMs;
       const renewed = await this.lock.ensureHeldFor(2 * budget + RESET_SETTLE_MS + RESET_MARGIN_MS, `resetting ${who}`);
       if (renewed) this.j.warn(`${this.t.name}: ${renewed}`);

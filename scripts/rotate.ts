@@ -336,6 +336,8 @@ export async function main(argv: readonly string[], deps: RotateDeps = {}): Prom
         clientSecret: credential.clientSecret,
         env,
         sleep,
+        // The retry bound (maxElapsedMs) runs on the job's clock, the one the lock's lease is measured with.
+        now: () => now().getTime(),
         redactor,
         retry: deps.genesysRetry,
         timeoutMs: deps.genesysTimeoutMs,

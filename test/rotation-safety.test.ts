@@ -432,6 +432,33 @@ describe("a reset near the end of the lease (review F2)", () => {
   });
 });
 
+describe("the reset's 429 retries end before the lease does (review F2)", () => {
+  test("a 429 storm after a renewed fence: the last attempt is sent at least the settle time before the lease ends, and the lock is kept past it", async () => {
+    const attempts: number[] = [];
+    const first = await w.run(["--service", S, "--json"], {
+      genesysRetry: { maxAttempts: 20 },
+      pause: async (point, service) => {
+        if (service === S && point === "inspect") {
+          w.clock = at(0, 59.5);
+          w.server.inject({ ...SECRET_POST, status: 429, retryAfterSeconds: 600, times: 20 });
+        }
+        if (service === S && point === "inspect") attempts.push(w.clock.getTime());
+      },
+      sleep: async (ms: number) => {
+        w.clock = new Date(w.clock.getTime() + ms);
+        attempts.push(w.clock.getTime());
+      },
+    });
+    expect(first.code).toBe(30);
+    const leaseEnd = Date.parse("2026-02-01T04:59:30.000Z"); // renewed at the fence: 03:59:30 + 1 h
+    const last = Math.max(...attempts);
+    expect(w.server.countRequests(SECRET_POST)).toBe(attempts.length); // one attempt before each wait, one after the last
+    expect(last + 15 * 60_000).toBeLessThanOrEqual(leaseEnd);
+    const kept = /keeps the rotation lock until (\S+) /.exec(result(first).recovery.join("\n"))?.[1] as string;
+    expect(Date.parse(kept)).toBeGreaterThanOrEqual(last + 15 * 60_000);
+  });
+});
+
 describe("a lock broken while its holder is alive", () => {
   test("the holder stops at the fence before its reset: only the breaker resets, AWSCURRENT logs in throughout", async () => {
     let paused: (() => void) | undefined;

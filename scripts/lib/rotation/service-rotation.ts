@@ -232,7 +232,8 @@ class ServiceRotation {
       }
       if (out.kind === "unknown") {
         this.facts = { ...this.facts, reset: "unknown", resetFinding: out.finding };
-        this.keepLock = { until: sentAt.getTime() + RESET_SETTLE_MS, why: `the reset of ${who} may still be applied late; no run may reset it again before` };
+        // From the last attempt (after any 429 waits), not from the first: a late reset lands after the last one.
+        this.keepLock = { until: this.ctx.now().getTime() + RESET_SETTLE_MS, why: `the reset of ${who} may still be applied late; no run may reset it again before` };
         throw new StepFailure(`the reset of ${who} got no usable answer (${out.reason}); ${out.finding}. It was not sent again`);
       }
       this.facts.reset = "applied";

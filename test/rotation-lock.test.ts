@@ -144,4 +144,30 @@ describe("rotation lock (Secrets Manager labels, compare-and-swap)", () => {
       await expect(c.release()).rejects.toThrow(LockLostError);
     });
   });
+
+  test("the fence before the reset renews a lease too short for the reset's worst case, with the CAS; a lock taken meanwhile is not renewed", async () => {
+    const { sm, lock } = setup();
+    let clock = NOW.getTime();
+    const a = lock("run-a", () => new Date(clock));
+    await a.acquire(false);
+    expect(await a.ensureHeldFor(HOUR / 2, "resetting client b")).toBeUndefined(); // a full hour left: no extra call
+    const before = a.versionId;
+    clock += HOUR - 60_000; // one minute left
+    expect(await a.ensureHeldFor(HOUR / 2, "resetting client b")).toMatch(/^renewed the rotation lock before resetting client b \(60 s left, the worst case needs 1800 s\): lease until 2026-02-01T04:59:00.000Z/);
+    expect(a.versionId).not.toBe(before);
+    await expect(lock("run-b", () => new Date(clock + 60_000)).acquire(false)).rejects.toThrow(/held by run-a .*note: renewed before resetting client b/);
+    // Broken between the fence's DescribeSecret and the renewal: the CAS refuses, nothing is released later.
+    clock += HOUR - 60_000;
+    let broke = false;
+    sm.failNext("PutSecretValue", (input) => {
+      // A spy on a's renewal marker (the breaker's own marker passes through too): the breaker acts first, once.
+      if (!broke && String(input.SecretString).includes("run-a")) {
+        broke = true;
+        sm.seedVersion(ARN, "breaker-marker-000000000000000000000", { rotationLock: { owner: "breaker", runId: "breaker", service: "smoke-tests", acquiredAt: NOW.toISOString(), expiresAt: new Date(clock + HOUR).toISOString() } }, [LOCK_CLAIM, ROTATION_LOCK]);
+      }
+      return false;
+    });
+    await expect(a.ensureHeldFor(HOUR / 2, "resetting client b")).rejects.toThrow(LockLostError);
+    expect(a.versionId).toBeUndefined();
+  });
 });

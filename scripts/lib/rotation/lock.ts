@@ -267,7 +267,10 @@ export class RotationLock {
         return;
       }
       if (!(err instanceof SecretStoreError && err.awsError === "InvalidParameterException")) throw err;
-      if (extend) throw new LockLostError(`could not extend this run's lock: it is no longer held by marker ${from}`);
+      if (extend) {
+        this.markerId = undefined; // not ours any more: nothing to release
+        throw new LockLostError(`could not extend this run's lock: it is no longer held by marker ${from}`);
+      }
       const winner = (seen ? holderOf(seen, ROTATION_LOCK) : holderOf(await store.stages(secretId), ROTATION_LOCK)) ?? "(released again)";
       const text = winner.startsWith("(") ? undefined : (await store.readMarkerText(secretId, ROTATION_LOCK, winner))?.text;
       const lease2 = text ? parseLease(text) : undefined;

@@ -14,6 +14,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import yargs from "yargs";
 import { BadInputError, parseCommandLine, ParseOutcome } from "./lib/cli";
 import { loadEnvironment } from "../environments";
+import { resolveRetryPolicy } from "./lib/retry";
 import { GenesysClient, Redactor, RetryPolicy, gatewayFromEnv, safeErrorMessage } from "./lib/genesys/client";
 import { realSleep } from "./lib/retry";
 import {
@@ -335,6 +336,8 @@ export async function main(argv: readonly string[], deps: RotateDeps = {}): Prom
         clientSecret: credential.clientSecret,
         env,
         sleep,
+        // The retry bound (maxElapsedMs) runs on the job's clock, the one the lock's lease is measured with.
+        now: () => now().getTime(),
         redactor,
         retry: deps.genesysRetry,
         timeoutMs: deps.genesysTimeoutMs,
@@ -355,6 +358,7 @@ export async function main(argv: readonly string[], deps: RotateDeps = {}): Prom
       owner: deps.owner ?? runOwner(env),
       breakLock: args["break-lock"],
       leaseMs: deps.leaseMs,
+      genesysMaxElapsedMs: resolveRetryPolicy(deps.genesysRetry).maxElapsedMs,
       awsCalls: () => store.calls,
       pause: deps.pause,
       minAgeDays: args["min-age-days"],

@@ -208,3 +208,65 @@ test("an operator's --break-lock run against a live holder, at every pair of ste
     seedCurrent(sm, SERVICE);
   }, scheduled, breaker, false);
 }, 120_000);
+
+/**
+ * A rogue reset of client b (a rotator outside this job, or a late reset) at each boundary of one rotation that
+ * makes b active. Allowed: AWSCURRENT dead only between the move and the rollback (the finishSecret and
+ * verifySecret boundaries), when the rogue struck after the
+ * pre-promotion test; and at the end when it struck after verifySecret (nothing can notice that in this run).
+ * Removing the login test before the move, or the rollback after it, makes this sweep fail.
+ */
+test("a rogue reset of the client being rotated, at each step boundary: nothing rejected is promoted, and a secret that dies right after the move is rolled back", async () => {
+  const before = checked;
+  const lateOnes = new Set(["verifySecret", "removePending", "unlock"]);
+  const deadWindow = new Set(["testSecret", "finishSecret"]);
+  for (let i = 0; ; i++) {
+    const sm = freshWorld((s) => {
+      seedCurrent(s, "rotation");
+      seedCurrent(s, SERVICE);
+    });
+    const secretId = targets[SERVICE].secretId;
+    const [a, b] = targets[SERVICE].clientIds;
+    const aSecret = seedSecret(a);
+    const accepts = () => {
+      const v = sm.valueAt(secretId, AWSCURRENT) as Partial<Credential> | undefined;
+      return v?.clientId !== undefined && server.state.oauthClients.get(v.clientId)?.secret === v.clientSecret;
+    };
+    let count = 0;
+    let rogueAt: string | undefined;
+    const violations: string[] = [];
+    const [result] = await rotate(sm, scheduled, async (point, service) => {
+      if (service !== SERVICE) return;
+      if (count++ === i) {
+        rogueAt = point;
+        server.state.oauthClients.get(b)!.secret = `rogue-${i}-0123456789abcdef`;
+      }
+      if (!accepts() && !(rogueAt && lateOnes.has(rogueAt)) && !((point === "finishSecret" || point === "verifySecret") && rogueAt && deadWindow.has(rogueAt))) violations.push(`rogue at ${rogueAt}, ${point}: AWSCURRENT does not log in`);
+      if (server.state.oauthClients.get(a)?.secret !== aSecret) violations.push(`${point}: client a was reset`);
+    });
+    if (!rogueAt) break; // the run ended before boundary i
+    if (!lateOnes.has(rogueAt) && !accepts()) violations.push(`rogue at ${rogueAt}: AWSCURRENT does not log in at the end (${result.status}: ${result.message})`);
+    if (!lateOnes.has(rogueAt) && rogueAt !== "start" && rogueAt !== "lock" && rogueAt !== "inspect") expect(result.status).toBe("failed");
+    expect(violations).toEqual([]);
+    checked += 1;
+  }
+  summary.push(`a rogue reset at each boundary: ${checked - before}`);
+  expect(checked - before).toBeGreaterThanOrEqual(9);
+}, 60_000);
+
+test("a rotator session that never logged in logs in before the fence of the reset, not lazily after it (review F2)", async () => {
+  const sm = freshWorld((s) => {
+    seedCurrent(s, "rotation");
+    seedCurrent(s, SERVICE);
+  });
+  const loginsAtDescribe: number[] = [];
+  // A spy, not a fault: `when` sees every DescribeSecret and never matches.
+  sm.failNext("DescribeSecret", () => {
+    loginsAtDescribe.push(server.countRequests({ method: "POST", path: "/oauth/token" }));
+    return false;
+  });
+  const [result] = await rotate(sm, manual, async () => undefined);
+  expect(result.status).toBe("rotated");
+  // lock, inspect, the fence before the reset: the rotator's login came before the fence.
+  expect(loginsAtDescribe.slice(0, 3)).toEqual([0, 0, 1]);
+});

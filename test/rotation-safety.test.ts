@@ -1,7 +1,7 @@
 // Must be first: the Genesys SDK reads ~/.genesyscloudjavascript/config when it loads.
 import "./support/isolated-home";
 
-import { UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
+import { InvalidParameterException, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from "../scripts/lib/aws/secret-store";
 import { ServiceResult } from "../scripts/lib/rotation/rotation";
 import { DAY, NOW, RotationWorld, WorldRun } from "./support/rotation-world";
@@ -125,11 +125,29 @@ describe("AWS's own rotation", () => {
     expect(r.code).toBe(20);
     expect(result(r).message).toMatch(/has RotationEnabled: a Secrets Manager rotation Lambda also rotates it.*cancel-rotate-secret --secret-id arn:aws:secretsmanager:/);
     expect(result(r, "rotation").status).toBe("rotated");
-    const marker = /only its lock marker, version (\S+), was written/.exec(result(r).recovery[0])?.[1] as string;
-    expect(JSON.parse(w.sm.versionValue(w.arn(S), marker) as string)).toHaveProperty("rotationLock");
-    const after = w.sm.stages(w.arn(S));
-    expect(Object.fromEntries(Object.entries(after).filter(([, l]) => l.some((x) => x.startsWith("AWS"))))).toEqual(before);
+    // Refused by the lock's first DescribeSecret: not even a lock marker is written (review F4).
+    const calls = w.sm.calls.filter((c) => c.input.SecretId === w.arn(S)).map((c) => c.command);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((c) => c === "DescribeSecret")).toBe(true); // no marker, no claim, no label move
+    expect(result(r).message).toContain("not even a lock marker was written");
+    expect(w.sm.stages(w.arn(S))).toEqual(before);
     expect(w.server.writeRequests().filter((q) => q.path.includes(w.ids(S)[1]))).toEqual([]);
+  });
+
+  test("RotationEnabled on a secret with no version yet: the job writes nothing, so no lock marker becomes its AWSCURRENT", async () => {
+    const fresh = new RotationWorld();
+    fresh.seedCurrent("rotation", "a");
+    await fresh.server.start();
+    try {
+      fresh.sm.setRotationEnabled(fresh.arn(S), true);
+      const r = await fresh.run(["--service", S, "--json"]);
+      expect(r.code).toBe(20);
+      expect(fresh.sm.versionCount(fresh.arn(S))).toBe(0);
+      expect(fresh.sm.valueAt(fresh.arn(S), AWSCURRENT)).toBeUndefined();
+      expect(fresh.sm.writeCalls().filter((c) => c.input.SecretId === fresh.arn(S))).toEqual([]);
+    } finally {
+      fresh.server.stop();
+    }
   });
 });
 
@@ -168,6 +186,94 @@ describe("after the move", () => {
     expect(w.accepts(w.credential(S))).toBe(true);
     expect(r.audit.find((e) => e.step === "rollback")).toMatchObject({ result: "ok" });
     expect(r.stderr).toContain("FAILED: smoke-tests");
+  });
+});
+
+describe("a reset that returns a secret Genesys does not accept (review F5)", () => {
+  test("the new secret fails its login test: AWSCURRENT is never moved to it, and logs in at every step", async () => {
+    const aCredential = w.credential(S);
+    const [, b] = w.ids(S);
+    w.server.inject({ ...SECRET_POST, status: 200, body: { id: b, name: "smoke-tests b", secret: "never-accepted-by-genesys-0123456789" } });
+    const dead: string[] = [];
+    const r = await w.run(["--service", S, "--json"], {
+      pause: async (point) => void (!w.accepts(w.credential(S)) && dead.push(point)),
+    });
+    expect(r.code).toBe(30);
+    expect(result(r).message).toMatch(/the new secret of client b .* failed its login test \(rejected/);
+    expect(dead).toEqual([]);
+    expect(w.sm.calls.filter((c) => c.command === "UpdateSecretVersionStage" && c.input.VersionStage === AWSCURRENT)).toEqual([]);
+    expect(r.audit.map((e) => e.step)).not.toContain("finishSecret");
+    expect(w.credential(S)).toEqual(aCredential);
+    expect(w.sm.valueAt(w.arn(S), AWSPENDING)).toMatchObject({ clientId: b, clientSecret: "never-accepted-by-genesys-0123456789" });
+    expect(result(r).recovery.join("\n")).toMatch(/it has NOT passed its login test[\s\S]*Do NOT move AWSCURRENT to version/);
+  });
+});
+
+describe("a rollback whose check of the previous credential gets no answer (review F1)", () => {
+  test("Genesys 503s on the previous credential's test: AWSCURRENT still goes back to it (never left on a rejected secret), the text says 'could not be checked', and the re-run repairs", async () => {
+    const aCredential = w.credential(S);
+    const [, b] = w.ids(S);
+    const r = await w.run(["--service", S, "--json"], {
+      pause: async (point, service) => {
+        if (service !== S) return;
+        if (point === "finishSecret") w.server.state.oauthClients.get(b)!.secret = "reset-by-someone-else-0123456789";
+        if (point === "verifySecret") w.server.inject({ method: "POST", path: "/oauth/token", status: 503, times: 3 });
+      },
+    });
+    expect(r.code).toBe(30);
+    expect(w.credential(S)).toEqual(aCredential);
+    expect(w.accepts(w.credential(S))).toBe(true);
+    expect(result(r).message).toMatch(/moved back to version seed-smoke-tests-a\S* \(client a\), whose login could not be checked/);
+    expect(result(r).message).not.toContain("does not work either");
+    expect(r.audit.find((e) => e.step === "rollback")).toMatchObject({ result: "ok" });
+    expect(result(r).recovery.join("\n")).toMatch(/AWSCURRENT is version seed-smoke-tests-a\S* .*which works/);
+    // The re-run finds the rejected AWSPENDING, resets client b again and promotes a secret that logs in.
+    const again = await w.run(["--service", S, "--json"]);
+    expect(again.code).toBe(0);
+    expect(w.credential(S)?.clientId).toBe(b);
+    expect(w.accepts(w.credential(S))).toBe(true);
+    expect(w.accepts(aCredential)).toBe(true);
+  });
+
+  test("AWSPENDING left on a rejected AWSCURRENT: the re-run logs in first, moves AWSCURRENT back to a working AWSPREVIOUS and fails loudly (never exit 0)", async () => {
+    const aCredential = w.credential(S);
+    const [, b] = w.ids(S);
+    const crashed = await w.run(["--service", S], { afterStep: async (step) => void (step === "finishSecret" && (() => { throw new Error("killed"); })()) });
+    expect(crashed.code).toBe(30);
+    expect(w.credential(S)?.clientId).toBe(b);
+    w.server.state.oauthClients.get(b)!.secret = "reset-by-hand-0123456789abcdef";
+    w.clock = at(0, 61);
+    const r = await w.run(["--service", S, "--json"]);
+    expect(r.code).toBe(30);
+    expect(result(r).status).toBe("failed");
+    expect(result(r).message).toMatch(/left with AWSPENDING by an interrupted rotation, is REJECTED.*moved back to version seed-smoke-tests-a\S* \(client a\), which logs in/);
+    expect(w.credential(S)).toEqual(aCredential);
+    expect(w.accepts(w.credential(S))).toBe(true);
+    expect(result(r).recovery.join("\n")).toMatch(/AWSPENDING version \S+ \(the rejected secret\) is still there/);
+    const again = await w.run(["--service", S, "--json"]);
+    expect(again.code).toBe(0);
+    expect(w.accepts(w.credential(S))).toBe(true);
+  });
+
+  test("AWSPENDING left on a rejected AWSCURRENT and AWSPREVIOUS dead too: a loud failure whose hand commands lead to a working AWSCURRENT", async () => {
+    const [a, b] = w.ids(S);
+    expect((await w.run(["--service", S], { afterStep: async (step) => void (step === "finishSecret" && (() => { throw new Error("killed"); })()) })).code).toBe(30);
+    w.server.state.oauthClients.get(b)!.secret = "reset-by-hand-0123456789abcdef";
+    w.server.state.oauthClients.get(a)!.secret = "reset-by-hand-too-0123456789abcdef";
+    w.clock = at(0, 61);
+    const r = await w.run(["--service", S, "--json"]);
+    expect(r.code).not.toBe(0);
+    expect(result(r).message).toMatch(/is REJECTED.*and the previous credential \(version seed-smoke-tests-a\S*\) does not work either/);
+    const text = result(r).recovery.join("\n");
+    expect(text).toMatch(/AWSCURRENT is version \S+ \(client b, .*\), which does NOT work/);
+    const hand = /update-secret-version-stage (--secret-id \S+ --version-stage AWSPENDING --remove-from-version-id \S+) && .* --min-age-days 0/.exec(text)?.[1] as string;
+    expect(hand).toBeDefined();
+    const arg = (name: string) => new RegExp(`--${name} (\\S+)`).exec(hand)?.[1] as string;
+    await w.sm.client.send(new UpdateSecretVersionStageCommand({ SecretId: arg("secret-id"), VersionStage: arg("version-stage"), RemoveFromVersionId: arg("remove-from-version-id") }));
+    const again = await w.run(["--service", S, "--json", "--min-age-days", "0"]);
+    expect(again.code).toBe(0);
+    expect(w.credential(S)?.clientId).toBe(a);
+    expect(w.accepts(w.credential(S))).toBe(true);
   });
 });
 
@@ -276,6 +382,80 @@ describe("the lock, seen from the CLI", () => {
     expect(result(first).message).toContain("no longer holds the rotation lock");
     expect(w.server.countRequests(SECRET_POST)).toBe(1);
     expect(w.accepts(w.credential(S))).toBe(true);
+  });
+});
+
+describe("lock calls AWS applied but whose answer was lost (review F3)", () => {
+  const lockMove = (claim: boolean) => (i: Record<string, unknown>) => i.VersionStage === "ROTATION_LOCK" && !!i.MoveToVersionId === claim && i.SecretId === w.arn(S);
+  test("the claim applied, then a 5xx: the run goes on with its lock; the release's retry refused: reported as released; both runs rotate", async () => {
+    w.sm.failNext("UpdateSecretVersionStage", lockMove(true), undefined, true);
+    w.sm.loseAnswerNext("UpdateSecretVersionStage", lockMove(false));
+    const first = await w.run(["--service", S, "--json"], { owner: "alice@laptop pid 1" });
+    expect(first.code).toBe(0);
+    expect(result(first).status).toBe("rotated");
+    expect(result(first).message).not.toContain("another run");
+    expect(Object.values(w.sm.stages(w.arn(S))).flat()).not.toContain("ROTATION_LOCK");
+    expect(w.accepts(w.credential(S))).toBe(true);
+    // The lock is free: a run the next month is not locked out by an orphaned marker, and takes over nothing.
+    w.clock = at(31);
+    w.sm.failNext("UpdateSecretVersionStage", lockMove(true), new InvalidParameterException({ message: "The staging label ROTATION_LOCK is not attached to version X.", $metadata: { httpStatusCode: 400 } }), true);
+    const again = await w.run(["--service", S, "--json"], { owner: "alice@laptop pid 1" });
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toContain("took over");
+    expect(w.accepts(w.credential(S))).toBe(true);
+  });
+});
+
+describe("a reset near the end of the lease (review F2)", () => {
+  test("the fence renews a lease too short for the reset's worst case: a run that comes during the 429 wait is locked out, nothing promoted dies", async () => {
+    let second: WorldRun | undefined;
+    const first = await w.run(["--service", S, "--json"], {
+      owner: "alice@laptop pid 1",
+      pause: async (point, service) => {
+        if (service === S && point === "inspect") {
+          w.clock = at(0, 59.5); // slow earlier steps: half a minute of lease left at the fence
+          w.server.inject({ ...SECRET_POST, status: 429, retryAfterSeconds: 120 });
+        }
+      },
+      sleep: async (ms: number) => {
+        w.clock = new Date(w.clock.getTime() + ms); // the 429's Retry-After passes beyond the first lease's end
+        if (!second) second = await w.run(["--service", S, "--json"], { owner: "bob@ci pid 2" });
+      },
+    });
+    expect(second?.code).toBe(20);
+    expect(result(second as WorldRun).message).toMatch(/held by alice@laptop pid 1 .*lease until 2026-02-01T04:59:30\.000Z; note: renewed before resetting client b/);
+    expect(w.server.countRequests(SECRET_POST)).toBe(2); // alice's 429 and her retry; bob never resets
+    expect(first.code).toBe(0);
+    expect(w.credential(S)?.clientId).toBe(w.ids(S)[1]);
+    expect(w.accepts(w.credential(S))).toBe(true);
+    expect(first.stderr).toMatch(/renewed the rotation lock before resetting client b \(\S+\) \(30 s left, the worst case needs \d+ s\): lease until 2026-02-01T04:59:30\.000Z/);
+  });
+});
+
+describe("the reset's 429 retries end before the lease does (review F2)", () => {
+  test("a 429 storm after a renewed fence: the last attempt is sent at least the settle time before the lease ends, and the lock is kept past it", async () => {
+    const attempts: number[] = [];
+    const first = await w.run(["--service", S, "--json"], {
+      genesysRetry: { maxAttempts: 20 },
+      pause: async (point, service) => {
+        if (service === S && point === "inspect") {
+          w.clock = at(0, 59.5);
+          w.server.inject({ ...SECRET_POST, status: 429, retryAfterSeconds: 600, times: 20 });
+        }
+        if (service === S && point === "inspect") attempts.push(w.clock.getTime());
+      },
+      sleep: async (ms: number) => {
+        w.clock = new Date(w.clock.getTime() + ms);
+        attempts.push(w.clock.getTime());
+      },
+    });
+    expect(first.code).toBe(30);
+    const leaseEnd = Date.parse("2026-02-01T04:59:30.000Z"); // renewed at the fence: 03:59:30 + 1 h
+    const last = Math.max(...attempts);
+    expect(w.server.countRequests(SECRET_POST)).toBe(attempts.length); // one attempt before each wait, one after the last
+    expect(last + 15 * 60_000).toBeLessThanOrEqual(leaseEnd);
+    const kept = /keeps the rotation lock until (\S+) /.exec(result(first).recovery.join("\n"))?.[1] as string;
+    expect(Date.parse(kept)).toBeGreaterThanOrEqual(last + 15 * 60_000);
   });
 });
 

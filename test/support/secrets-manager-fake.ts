@@ -12,7 +12,8 @@
  *  - version limits: unlabelled versions are removed when there are more than 100, but never those created less
  *    than 24 hours ago (by `now`); a PutSecretValue beyond `versionQuota` versions fails with LimitExceededException.
  * Faults: `failNext` fails the next matching call, before it is applied or (`applied: true`) after it was
- * applied (a timeout whose request AWS did process). `casBroken` switches the compare-and-swap off, to prove the
+ * applied (a timeout whose request AWS did process); `loseAnswerNext` applies it, loses the answer and sends it
+ * again (the SDK's own retry), answering what the retry gets. `casBroken` switches the compare-and-swap off, to prove the
  * tests notice (a fake that cannot fail proves nothing).
  *
  *     const sm = new SecretsManagerFake();            // mocks sm.client only, not every SecretsManagerClient
@@ -69,7 +70,7 @@ export class SecretsManagerFake {
   readonly mock = mockClient(this.client);
   readonly calls: FakeCall[] = [];
   private readonly secrets = new Map<string, FakeSecret>();
-  private readonly failures: Array<{ command: FakeCommandName; error: Error; when?: (input: Record<string, unknown>) => boolean; applied: boolean }> = [];
+  private readonly failures: Array<{ command: FakeCommandName; error?: Error; when?: (input: Record<string, unknown>) => boolean; applied: boolean }> = [];
   /** The fake's clock (version creation dates, the 24-hour rule). */
   now: () => Date = () => new Date();
   /**
@@ -87,7 +88,16 @@ export class SecretsManagerFake {
         const [failure] = this.failures.splice(index, 1);
         if (failure.applied) fn(input);
         this.calls.push({ command, input, ok: false });
-        throw failure.error;
+        if (failure.error) throw failure.error;
+        // The answer was lost and the SDK sent the same request again: the retry meets the changed state.
+        try {
+          const out = fn(input);
+          this.calls.push({ command, input, ok: true });
+          return out;
+        } catch (err) {
+          this.calls.push({ command, input, ok: false });
+          throw err;
+        }
       }
       try {
         const out = fn(input);
@@ -135,6 +145,16 @@ export class SecretsManagerFake {
   failNext(command: FakeCommandName, when?: (input: Record<string, unknown>) => boolean, error?: Error, applied = false): void {
     const message = `Injected failure of ${command}`;
     this.failures.push({ command, when, applied, error: error ?? new InternalServiceError({ message, Message: message, $metadata: { httpStatusCode: 500 } }) });
+  }
+
+  /**
+   * The next call of `command` (matching `when`) is applied, its answer is lost (a 5xx or timeout after AWS did
+   * it), and the request is sent again, as the SDK v3's standard retry strategy does by itself: the caller gets
+   * the retry's answer, which meets the changed state (UpdateSecretVersionStage: InvalidParameterException, as
+   * its RemoveFromVersionId no longer holds the label).
+   */
+  loseAnswerNext(command: FakeCommandName, when?: (input: Record<string, unknown>) => boolean): void {
+    this.failures.push({ command, when, applied: true });
   }
 
   /** Calls of write commands (PutSecretValue, UpdateSecretVersionStage). */

@@ -6,7 +6,8 @@
  * `{ "rotationLock": { owner, runId, service, acquiredAt, expiresAt, note? } }` (no secret in it).
  *
  * acquire:
- *   1. DescribeSecret: who holds ROTATION_LOCK (version H, or nobody).
+ *   1. DescribeSecret: who holds ROTATION_LOCK (version H, or nobody); RotationEnabled refuses the secret here,
+ *      before a marker is written (RotationEnabledError).
  *   2. If H: GetSecretValue of H. A lease that has not expired stops the run (LockHeldError names owner, run and
  *      expiry), unless --break-lock. An expired lease, or one of an earlier attempt of the same CI run (same run id,
  *      not "local"), is taken over (said in the log and audit).
@@ -18,9 +19,16 @@
  *      runs that raced through 1-3, exactly one wins; the other gets LockHeldError naming the winner.
  * release: UpdateSecretVersionStage(ROTATION_LOCK, RemoveFromVersionId M) — also a CAS: it fails when the lock
  *   was broken or taken over meanwhile (LockLostError: the run reports it loudly).
+ * Lost answers: the SDK v3 retries a 5xx or timeout by itself, so a claim or release AWS applied can come back as
+ *   an error (the retry's InvalidParameterException, or the last 5xx). After any error of the claim or the release
+ *   one DescribeSecret decides: ROTATION_LOCK on this run's (fresh UUID) marker → the claim won; ROTATION_LOCK on no
+ *   version and LOCK_CLAIM still on this run's marker (no later claim) → the release happened.
  * renew: steps 3-4 with H = M (a longer lease, e.g. after a reset whose outcome is unknown).
  * ensureHeld: the fence before the reset and before the move of AWSCURRENT (one DescribeSecret each): a run whose
  *   lock was broken meanwhile stops there instead of resetting or promoting next to the run that broke it.
+ * ensureHeldFor: the fence before the reset also requires the lease to outlast the reset's worst case (lazy login
+ *   and reset with their retries, plus the settle time), renewing it with the CAS when it would not: a reset is
+ *   never sent after the lease ran out and another run took the lock over.
  *
  * Versions: each acquire adds one marker version; released markers have no label (deprecated) and AWS removes
  * them (when a secret has more than 100 versions, those older than 24 hours). LOCK_CLAIM keeps at most one
@@ -54,6 +62,18 @@ export class LockHeldError extends Error {
   ) {
     super(message);
     this.name = "LockHeldError";
+  }
+}
+
+/** The secret has RotationEnabled (a Secrets Manager rotation Lambda rotates it): refused before anything is written. */
+export class RotationEnabledError extends Error {
+  constructor(readonly secretId: string) {
+    super(
+      `secret ${secretId} has RotationEnabled: a Secrets Manager rotation Lambda also rotates it, and two rotators must not ` +
+        "share a secret. Nothing was changed (not even a lock marker was written; its AWSPENDING, if any, belongs to that rotation " +
+        `and was left alone). Turn AWS rotation off (aws secretsmanager cancel-rotate-secret --secret-id ${secretId}) or take the service out of this job.`,
+    );
+    this.name = "RotationEnabledError";
   }
 }
 
@@ -116,7 +136,10 @@ export class RotationLock {
    */
   async acquire(breakLock: boolean): Promise<string | undefined> {
     const { store, secretId } = this.o;
-    const holder = holderOf(await store.stages(secretId), ROTATION_LOCK);
+    const stages = await store.stages(secretId);
+    // Before anything is written: on a secret with no version yet, the marker would become its AWSCURRENT.
+    if (stages.rotationEnabled) throw new RotationEnabledError(secretId);
+    const holder = holderOf(stages, ROTATION_LOCK);
     let tookOver: string | undefined;
     if (holder) {
       const text = (await store.readMarkerText(secretId, ROTATION_LOCK, holder))?.text;
@@ -153,7 +176,16 @@ export class RotationLock {
     try {
       await this.o.store.moveLabel(this.o.secretId, ROTATION_LOCK, undefined, id);
     } catch (err) {
-      if (err instanceof SecretStoreError && err.awsError === "InvalidParameterException") {
+      // The call may have been applied with its answer lost (the SDK retries 5xx and timeouts by itself, and the
+      // retry then fails): decide by where the labels are. No ROTATION_LOCK, and LOCK_CLAIM still on this run's
+      // marker (every claim after it would have moved LOCK_CLAIM to a newer marker): released.
+      const seen = await this.o.store.stages(this.o.secretId).catch(() => undefined);
+      if (seen && holderOf(seen, ROTATION_LOCK) === undefined && holderOf(seen, LOCK_CLAIM) === id) {
+        this.markerId = undefined;
+        return;
+      }
+      if (seen && holderOf(seen, ROTATION_LOCK) === id) throw err; // really not released
+      if ((seen && holderOf(seen, ROTATION_LOCK) !== id) || (err instanceof SecretStoreError && err.awsError === "InvalidParameterException")) {
         throw new LockLostError(
           `this run's rotation lock (marker ${id}) was no longer held when it finished: another run broke it or took it ` +
             "over after the lease expired, and may have acted on this service at the same time. Check the audit logs of both runs.",
@@ -174,6 +206,22 @@ export class RotationLock {
       this.markerId = undefined; // not ours any more: nothing to release
       throw new LockLostError(`this run no longer holds the rotation lock (broken or expired), so it stopped before ${before}`);
     }
+  }
+
+  /**
+   * The fence before the reset: like ensureHeld, and the lease must still run for at least `needMs` (the worst
+   * case of what follows: the rotator's lazy login and the reset with their retry budgets, plus the settle time
+   * of a late reset). When it does not, the lease is renewed first with the compare-and-swap (2 more calls), to
+   * now + max(lease, needMs). @returns a sentence when it renewed. @throws LockLostError
+   */
+  async ensureHeldFor(needMs: number, before: string): Promise<string | undefined> {
+    await this.ensureHeld(before);
+    const now = this.o.now().getTime();
+    const left = Date.parse(this.leaseValue?.expiresAt ?? "") - now;
+    if (left >= needMs) return undefined;
+    const until = now + Math.max(this.o.leaseMs, needMs);
+    await this.renew(until, `renewed before ${before}: ${Math.round(left / 1000)} s of lease left, ${Math.round(needMs / 1000)} s needed`);
+    return `renewed the rotation lock before ${before} (${Math.round(left / 1000)} s left, the worst case needs ${Math.round(needMs / 1000)} s): lease until ${this.leaseValue?.expiresAt}`;
   }
 
   /** True when `stages` (a fresh DescribeSecret) shows this run's marker holding the lock and its lease is running. */
@@ -210,9 +258,20 @@ export class RotationLock {
     try {
       await store.moveLabel(secretId, ROTATION_LOCK, marker, from);
     } catch (err) {
+      // Applied with the answer lost (the SDK retried a 5xx or timeout, and the retry failed)? The marker is a
+      // fresh UUID: ROTATION_LOCK on it means this claim won, whatever the answer said.
+      const seen = await store.stages(secretId).catch(() => undefined);
+      if (seen && holderOf(seen, ROTATION_LOCK) === marker) {
+        this.markerId = marker;
+        this.leaseValue = lease;
+        return;
+      }
       if (!(err instanceof SecretStoreError && err.awsError === "InvalidParameterException")) throw err;
-      if (extend) throw new LockLostError(`could not extend this run's lock: it is no longer held by marker ${from}`);
-      const winner = holderOf(await store.stages(secretId), ROTATION_LOCK) ?? "(released again)";
+      if (extend) {
+        this.markerId = undefined; // not ours any more: nothing to release
+        throw new LockLostError(`could not extend this run's lock: it is no longer held by marker ${from}`);
+      }
+      const winner = (seen ? holderOf(seen, ROTATION_LOCK) : holderOf(await store.stages(secretId), ROTATION_LOCK)) ?? "(released again)";
       const text = winner.startsWith("(") ? undefined : (await store.readMarkerText(secretId, ROTATION_LOCK, winner))?.text;
       const lease2 = text ? parseLease(text) : undefined;
       throw new LockHeldError(

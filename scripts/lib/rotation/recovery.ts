@@ -2,7 +2,7 @@
  * Recovery steps after a failed rotation, written from what the store and Genesys show at the end, not from
  * what the run believes it did: the secret is described again (DescribeSecret, GetSecretValue) and the
  * AWSCURRENT credential is tried (one login) before anything is claimed about it. Every sentence is true in the
- * state it is printed in (tested against the fake store's state in test/rotation-recovery.test.ts).
+ * state it is printed in (tested against the fake store's state in test/rotation-safety.test.ts).
  */
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, LockMarkerValueError, SecretStages, SecretVersion } from "../aws/secret-store";
 import { safeErrorMessage } from "../genesys/client";
@@ -24,6 +24,8 @@ export interface RunFacts {
   /** The lock is kept (crash, or a reset with unknown outcome) until this time. */
   readonly lockKeptUntil?: string;
   readonly lockKeptWhy?: string;
+  /** AWSCURRENT was found rejected by Genesys (its login was tried): the texts check it and AWSPREVIOUS. */
+  readonly currentRejected?: boolean;
   /** The lock marker version this run wrote, if it took the lock. */
   readonly lockMarker?: string;
 }
@@ -62,6 +64,22 @@ export async function recoverySteps(ctx: RotationContext, target: ServiceTarget,
     return [`The state of secret ${target.secretName} (${target.secretId}) could not be read (${safeErrorMessage(err, ctx.redactor)}); fix AWS access, then re-run: ${rerun}`];
   }
   const resetWho = facts.resetClientId ? `client ${letter(target, facts.resetClientId)} (${facts.resetClientId})` : "";
+  if (facts.reset === "none" && !facts.newVersionId && facts.currentRejected) {
+    // An interrupted rotation's AWSCURRENT was found rejected; this run may have moved AWSCURRENT back.
+    const current = await check(ctx, target, AWSCURRENT);
+    steps.push(`This run reset nothing in Genesys. Secret ${target.secretName} (${target.secretId}): ${current.note}.`);
+    const stuck = current.version && stages.pending === current.version.versionId;
+    const otherwise = stuck
+      ? `Remove the label, then re-run without the minimum age, which resets the other client and makes it AWSCURRENT: aws secretsmanager update-secret-version-stage ` +
+        `--secret-id ${target.secretId} --version-stage AWSPENDING --remove-from-version-id ${current.version?.versionId} && ${rerun} --min-age-days 0`
+      : undefined;
+    if (current.works === false || !current.version) steps.push(...(await restoreAdvice(ctx, target, facts, current, otherwise)));
+    if (stages.pending && stages.pending !== stages.current) {
+      steps.push(`AWSPENDING version ${stages.pending} (the rejected secret) is still there: the re-run tests it and, as Genesys rejects it, resets that client again: ${rerun}`);
+    }
+    if (lockLine) steps.push(lockLine);
+    return steps;
+  }
   if (facts.reset === "none" && !facts.newVersionId) {
     const marker = facts.lockMarker ? ` (only its lock marker, version ${facts.lockMarker}, was written)` : "";
     steps.push(`Nothing was changed in Genesys or in the credentials of secret ${target.secretName} by this run${marker}. Fix the cause above and re-run: ${rerun}`);
@@ -101,22 +119,29 @@ export async function recoverySteps(ctx: RotationContext, target: ServiceTarget,
     }
   }
   if (current.works === false || !current.version) {
-    const previous = await check(ctx, target, AWSPREVIOUS);
-    const doomed = facts.reset === "unknown" && previous.version?.value.clientId === facts.resetClientId;
-    if (doomed) {
-      steps.push(`AWSPREVIOUS is not offered: it is ${resetWho}, whose reset may still be applied late. Re-run after the lock's lease (below) to reset and store a new secret.`);
-    } else if (previous.works && previous.version && current.version) {
-      steps.push(
-        `Consumers fail until AWSCURRENT works. ${previous.note}: to restore service now, move AWSCURRENT back: aws secretsmanager ` +
-          `update-secret-version-stage --secret-id ${target.secretId} --version-stage AWSCURRENT --move-to-version-id ${previous.version.versionId} ` +
-          `--remove-from-version-id ${current.version.versionId}`,
-      );
-    } else {
-      steps.push(`AWSPREVIOUS cannot restore service (${previous.note}). Re-run now to reset and store a new secret: ${rerun}`);
-    }
+    steps.push(...(await restoreAdvice(ctx, target, facts, current)));
   } else if (!ours || !stages.versions[ours].includes(AWSPENDING)) {
     steps.push(`Re-run: ${rerun}`);
   }
   if (lockLine) steps.push(lockLine);
   return steps;
+}
+
+/** AWSCURRENT does not work (or is missing): whether AWSPREVIOUS can restore service, with the exact command. */
+async function restoreAdvice(ctx: RotationContext, target: ServiceTarget, facts: RunFacts, current: Check, otherwise?: string): Promise<string[]> {
+  const rerun = ctx.rerunCommand(target.name);
+  const resetWho = facts.resetClientId ? `client ${letter(target, facts.resetClientId)} (${facts.resetClientId})` : "";
+  const previous = await check(ctx, target, AWSPREVIOUS);
+  const doomed = facts.reset === "unknown" && previous.version?.value.clientId === facts.resetClientId;
+  if (doomed) {
+    return [`AWSPREVIOUS is not offered: it is ${resetWho}, whose reset may still be applied late. Re-run after the lock's lease (below) to reset and store a new secret.`];
+  }
+  if (previous.works && previous.version && current.version) {
+    return [
+      `Consumers fail until AWSCURRENT works. ${previous.note}: to restore service now, move AWSCURRENT back: aws secretsmanager ` +
+        `update-secret-version-stage --secret-id ${target.secretId} --version-stage AWSCURRENT --move-to-version-id ${previous.version.versionId} ` +
+        `--remove-from-version-id ${current.version.versionId}`,
+    ];
+  }
+  return [`AWSPREVIOUS cannot restore service (${previous.note}). ${otherwise ?? `Re-run now to reset and store a new secret: ${rerun}`}`];
 }

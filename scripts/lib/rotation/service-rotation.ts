@@ -10,14 +10,18 @@
  * before, and is moved back when it fails right after; a reset is sent at most once per run.
  */
 import { randomUUID, createHash } from "node:crypto";
-import { AWSCURRENT, LockMarkerValueError, SecretStages, SecretVersion, StoredCredential } from "../aws/secret-store";
+import { AWSCURRENT, AWSPREVIOUS, LockMarkerValueError, SecretStages, SecretVersion, StoredCredential } from "../aws/secret-store";
 import { GenesysClient, safeErrorMessage } from "../genesys/client";
+import { DEFAULT_RETRY_POLICY } from "../retry";
 import { FRESH_TEST_ATTEMPTS, RESET_SETTLE_MS, resetSecret, testCredential } from "./genesys-ops";
 import { ServiceJournal, letter } from "./journal";
 import { checkValue, currentSinceOf, describeState, planService, tooYoung } from "./checks";
-import { DEFAULT_LEASE_MS, LockHeldError, LockLostError, RotationLock } from "./lock";
+import { DEFAULT_LEASE_MS, LockHeldError, LockLostError, RotationEnabledError, RotationLock } from "./lock";
 import { RunFacts, recoverySteps } from "./recovery";
 import { Interrupted, RotationContext, RotatorSession, ServiceResult, ServiceTarget, StepFailure } from "./types";
+
+/** Lease left beyond the reset's worst case when it is sent. */
+const RESET_MARGIN_MS = 60 * 1000;
 
 /** A tested AWSPENDING older than this is re-written with a fresh currentSince before promotion (min-age guard). */
 const STALE_PENDING_MS = 60 * 60 * 1000;
@@ -102,10 +106,7 @@ class ServiceRotation {
     if (this.ctx.runId && current && current.versionId.startsWith(runPrefix(this.ctx.environment, this.t.name, this.ctx.runId)) && !stages.pending) {
       return this.j.skipped(`already rotated in run ${this.ctx.runId} (AWSCURRENT is version ${current.versionId}); nothing to do`, current.value.clientId, current.versionId);
     }
-    if (current && stages.pending === current.versionId) {
-      await this.removePending(current.versionId, current.value.clientId);
-      return this.j.result("resumed", { clientId: current.value.clientId, versionId: current.versionId, message: "finished an interrupted rotation (AWSPENDING label removed)" });
-    }
+    if (current && stages.pending === current.versionId) return this.finishPendingOnCurrent(current);
     if (stages.pending) {
       const resumed = await this.resume(s);
       if (resumed) return resumed;
@@ -113,6 +114,41 @@ class ServiceRotation {
     const young = current && this.tooYoung(current);
     if (young) return this.j.skipped(young, current.value.clientId, current.versionId);
     return this.rotate(s);
+  }
+
+  /**
+   * AWSPENDING on the AWSCURRENT version: a run stopped after the move, before removing the label. Its
+   * verifySecret may not have run, so AWSCURRENT is logged in with once before the rotation is called finished:
+   * rejected → moved back to AWSPREVIOUS when that logs in (as the rollback does), else a loud failure;
+   * Genesys unavailable → a failure that keeps the label (re-run later).
+   */
+  private async finishPendingOnCurrent(current: SecretVersion): Promise<ServiceResult> {
+    const test = await this.j.step("verifySecret", current.value.clientId, async () => {
+      const t = await testCredential(this.ctx, current.value);
+      if (t.verdict === "unknown") {
+        throw new StepFailure(`AWSCURRENT version ${current.versionId} still carries AWSPENDING from an interrupted rotation and could not be checked: Genesys did not answer (${t.reason}). Nothing was changed (the label is kept): re-run later`);
+      }
+      return { value: t, versionId: current.versionId, message: t.verdict === "works" ? "AWSCURRENT (left with AWSPENDING by an interrupted run) logs in" : `AWSCURRENT version ${current.versionId} is REJECTED (${t.reason})` };
+    });
+    if (test.verdict === "rejected") {
+      this.facts = { ...this.facts, currentRejected: true };
+      const previous = await this.readPrevious();
+      const lost = `AWSCURRENT version ${current.versionId} (client ${current.value.client}, ${current.value.clientId}), left with AWSPENDING by an interrupted rotation, is REJECTED by Genesys (${test.reason}): something reset that client after it was promoted`;
+      await this.rollback(current.versionId, previous, lost, false);
+    }
+    await this.removePending(current.versionId, current.value.clientId);
+    return this.j.result("resumed", { clientId: current.value.clientId, versionId: current.versionId, message: "finished an interrupted rotation: AWSCURRENT logs in (AWSPENDING label removed)" });
+  }
+
+  /** The AWSPREVIOUS credential, or undefined (none, a lock marker, unreadable). */
+  private async readPrevious(): Promise<SecretVersion | undefined> {
+    try {
+      const previous = await this.ctx.store.read(this.t.secretId, AWSPREVIOUS);
+      if (previous) this.checkValue(previous, "AWSPREVIOUS");
+      return previous;
+    } catch {
+      return undefined;
+    }
   }
 
   private async inspect(): Promise<Inspection> {
@@ -178,7 +214,15 @@ class ServiceRotation {
     if (!current) this.j.audit("bootstrap", "ok", undefined, targetId, undefined, `the secret holds no credential: ${who} is reset and stored`);
     this.facts.resetClientId = targetId;
     const secret = await this.j.step("createSecret", targetId, async () => {
-      await this.lock.ensureHeld(`resetting ${who}`);
+      // The lease must outlast what follows the fence: the rotator's lazy login and the reset (429 retries), each
+      // up to the retry budget, and the settle time of a late reset; else another run could take the lock over
+      // and promote a secret of this client before this reset lands (review F2).
+      // A session that never logged in (the CLI logs the rotator in first; a caller of rotateService may not) logs
+      // in now, before the fence, not lazily after it. A token that runs out later is covered by the budget below.
+      if (this.rotator.session.requestCount === 0) await this.rotator.session.login();
+      const budget = this.ctx.genesysMaxElapsedMs ?? DEFAULT_RETRY_POLICY.maxElapsedMs;
+      const renewed = await this.lock.ensureHeldFor(2 * budget + RESET_SETTLE_MS + RESET_MARGIN_MS, `resetting ${who}`);
+      if (renewed) this.j.warn(`${this.t.name}: ${renewed}`);
       const sentAt = this.ctx.now();
       this.j.regenerated = true;
       const out = await resetSecret(this.rotator.session, targetId, sentAt, this.ctx);
@@ -188,7 +232,8 @@ class ServiceRotation {
       }
       if (out.kind === "unknown") {
         this.facts = { ...this.facts, reset: "unknown", resetFinding: out.finding };
-        this.keepLock = { until: sentAt.getTime() + RESET_SETTLE_MS, why: `the reset of ${who} may still be applied late; no run may reset it again before` };
+        // From the last attempt (after any 429 waits), not from the first: a late reset lands after the last one.
+        this.keepLock = { until: this.ctx.now().getTime() + RESET_SETTLE_MS, why: `the reset of ${who} may still be applied late; no run may reset it again before` };
         throw new StepFailure(`the reset of ${who} got no usable answer (${out.reason}); ${out.finding}. It was not sent again`);
       }
       this.facts.reset = "applied";
@@ -235,22 +280,37 @@ class ServiceRotation {
       if (test.verdict === "unknown") throw new StepFailure(`AWSCURRENT version ${versionId} could not be checked after the move: Genesys did not answer (${test.reason}); it passed its test right before the move`);
       return { value: test, versionId, message: test.verdict === "works" ? "AWSCURRENT logs in after the move" : `AWSCURRENT version ${versionId} is REJECTED right after the move (${test.reason})` };
     });
-    if (check.verdict === "rejected") await this.rollback(versionId, value, s, check.reason);
+    if (check.verdict === "rejected") {
+      const lost = `the new secret of client ${value.client} (${value.clientId}) stopped working right after AWSCURRENT moved to it (${check.reason}): something reset it again (a late reset, or a rotator outside this job)`;
+      // The previous version was AWSCURRENT until this run moved it and this run never reset its client: even
+      // when Genesys does not answer its test, it is a better AWSCURRENT than a secret known to be rejected.
+      await this.rollback(versionId, s.current, lost, true);
+    }
     await this.removePending(versionId, value.clientId);
   }
 
-  private async rollback(versionId: string, value: StoredCredential, s: Inspection, reason: string): Promise<never> {
-    const previous = s.current;
-    const lost = `the new secret of client ${value.client} (${value.clientId}) stopped working right after AWSCURRENT moved to it (${reason}): something reset it again (a late reset, or a rotator outside this job)`;
-    await this.j.step("rollback", previous?.value.clientId, async () => {
-      const test = previous ? await testCredential(this.ctx, previous.value) : undefined;
-      if (!previous || test?.verdict !== "works") {
-        throw new StepFailure(`${lost}, and the previous credential ${previous ? `(version ${previous.versionId}) does not work either` : "does not exist"}: AWSCURRENT was left on version ${versionId}`);
+  /**
+   * Moves AWSCURRENT from `deadVersionId` back to `previous` when that one logs in (or, with `unknownIsEnough`,
+   * when Genesys does not answer its test), and always ends the run loudly (StepFailure).
+   */
+  private async rollback(deadVersionId: string, previous: SecretVersion | undefined, lost: string, unknownIsEnough: boolean): Promise<never> {
+    const test = await this.j.step("rollback", previous?.value.clientId, async () => {
+      const t = previous ? await testCredential(this.ctx, previous.value) : undefined;
+      if (!previous || !t || t.verdict === "rejected" || (t.verdict === "unknown" && !unknownIsEnough)) {
+        const why = !previous
+          ? "does not exist (or is not a credential)"
+          : t?.verdict === "rejected"
+            ? `(version ${previous.versionId}) does not work either (${t.reason})`
+            : `(version ${previous.versionId}) could not be checked (${t && t.verdict !== "works" ? t.reason : ""})`;
+        throw new StepFailure(`${lost}, and the previous credential ${why}: AWSCURRENT was left on version ${deadVersionId}`);
       }
-      await this.ctx.store.moveLabel(this.t.secretId, AWSCURRENT, previous.versionId, versionId);
-      return { value: undefined, versionId: previous.versionId, message: `AWSCURRENT moved BACK to version ${previous.versionId} (client ${previous.value.client}, logs in)` };
+      await this.ctx.store.moveLabel(this.t.secretId, AWSCURRENT, previous.versionId, deadVersionId);
+      this.j.storeChanged = true;
+      const how = t.verdict === "works" ? "logs in" : `could not be checked: Genesys did not answer (${t.reason}); this run never reset its client`;
+      return { value: t, versionId: previous.versionId, message: `AWSCURRENT moved BACK to version ${previous.versionId} (client ${previous.value.client}, ${how})` };
     });
-    throw new StepFailure(`${lost}. AWSCURRENT was moved back to version ${previous?.versionId} (client ${previous?.value.client}), which logs in`);
+    const how = test.verdict === "works" ? "which logs in" : `whose login could not be checked (Genesys did not answer: ${test.verdict === "unknown" ? test.reason : ""}; it was AWSCURRENT before and its client was not reset by this run)`;
+    throw new StepFailure(`${lost}. AWSCURRENT was moved back to version ${previous?.versionId} (client ${previous?.value.client}), ${how}`);
   }
 
   private async removePending(versionId: string, clientId: string): Promise<void> {
@@ -263,11 +323,11 @@ class ServiceRotation {
 
   /** The result of a failure, with recovery steps from the state found now. A crash (Interrupted) keeps the lock. */
   private async failed(err: unknown): Promise<ServiceResult> {
-    const message = err instanceof Error && (err instanceof StepFailure || err instanceof Interrupted || err instanceof LockHeldError) ? err.message : safeErrorMessage(err, this.ctx.redactor);
+    const message = err instanceof Error && (err instanceof StepFailure || err instanceof Interrupted || err instanceof LockHeldError || err instanceof RotationEnabledError) ? err.message : safeErrorMessage(err, this.ctx.redactor);
     if (err instanceof Interrupted && this.lock.versionId) this.keepLock = { until: Date.parse(this.lock.lease?.expiresAt ?? ""), why: "this run was interrupted and could not release it" };
     if (this.keepLock) this.facts = { ...this.facts, lockKeptUntil: new Date(Math.max(this.keepLock.until, Date.parse(this.lock.lease?.expiresAt ?? "0"))).toISOString(), lockKeptWhy: this.keepLock.why };
     this.facts.lockMarker = this.lock.versionId;
-    if (err instanceof LockHeldError) {
+    if (err instanceof LockHeldError || err instanceof RotationEnabledError) {
       return this.j.result("failed", { message, recovery: [`Nothing was changed. ${message}`] });
     }
     return this.j.result("failed", { message, recovery: await recoverySteps(this.ctx, this.t, this.facts) });

@@ -111,6 +111,8 @@ export interface RotationContext {
   readonly owner: string;
   /** Take the lock even when another run holds a lease that has not expired (operator's decision). */
   readonly breakLock?: boolean;
+  /** The most time one Genesys call may take with its retries (retry.maxElapsedMs). @default DEFAULT_RETRY_POLICY.maxElapsedMs */
+  readonly genesysMaxElapsedMs?: number;
   /** Lock lease. @default DEFAULT_LEASE_MS */
   readonly leaseMs?: number;
   /**

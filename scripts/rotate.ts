@@ -10,27 +10,18 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import yargs from "yargs";
 import { BadInputError, parseCommandLine, ParseOutcome } from "./lib/cli";
 import { loadEnvironment } from "../environments";
 import { resolveRetryPolicy } from "./lib/retry";
-import { GenesysClient, Redactor, RetryPolicy, gatewayFromEnv, safeErrorMessage } from "./lib/genesys/client";
+import type { RetryPolicy } from "./lib/genesys/client";
+import { Redactor, safeErrorMessage } from "./lib/redact";
 import { realSleep } from "./lib/retry";
-import {
-  AuditEntry,
-  Credential,
-  ROTATOR_SERVICE,
-  RequestMeter,
-  RotationContext,
-  RotationStep,
-  RotatorAuthError,
-  RotatorSession,
-  ServiceResult,
-  ServiceTarget,
-  authenticateRotator,
-  rotateService,
-} from "./lib/rotation/rotation";
+// Types and light values only: the Genesys and AWS SDKs (and the protocol, which loads them) are imported in main()
+// once the command line is valid, so `--help` and usage errors start without them (issue #13: CLIs that start at once).
+import { ROTATOR_SERVICE, RequestMeter } from "./lib/rotation/types";
+import type { AuditEntry, Credential, RotationContext, RotationStep, RotatorSession, ServiceResult, ServiceTarget } from "./lib/rotation/rotation";
 import {
   EXIT_CODES_HELP,
   EXIT_FAILED_UNCHANGED,
@@ -43,7 +34,7 @@ import {
   renderRecovery,
   renderTable,
 } from "./lib/rotation/report";
-import { SecretStore } from "./lib/aws/secret-store";
+
 import { StackOutputs, StackOutputsError, defaultOutputsPath, loadStackOutputs } from "./lib/aws/stack-outputs";
 
 export * from "./lib/rotation/report";
@@ -273,6 +264,12 @@ export async function main(argv: readonly string[], deps: RotateDeps = {}): Prom
   const parsed = parseArgs(argv, stdout, stderr);
   if (parsed.kind === "exit") return parsed.code;
   const { args } = parsed;
+  const [{ SecretsManagerClient }, { GenesysClient, gatewayFromEnv }, { SecretStore }, { authenticateRotator, rotateService, RotatorAuthError }] = await Promise.all([
+    import("@aws-sdk/client-secrets-manager"),
+    import("./lib/genesys/client"),
+    import("./lib/aws/secret-store"),
+    import("./lib/rotation/rotation"),
+  ]);
   // Bad input (exit 2) before anything runs: GENESYSCLOUD_GATEWAY_PORT=abc and the like.
   try {
     gatewayFromEnv(env);

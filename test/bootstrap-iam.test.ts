@@ -486,18 +486,17 @@ describe("fails synth instead of deploying what IAM would refuse", () => {
   });
 });
 
-// Preflight is not run by the deploy job yet: of its reads, the apply role lacks events:DescribeEventSource (the
-// stack itself finds its source with ListEventSources). Wiring it in needs that read (or a ListEventSources lookup
-// in preflight) first; the rows below are the reads that already work.
+// deploy.yml runs preflight in each apply job, with the apply role, before terraform apply.
 describe("apply role: what `npm run preflight` reads before an apply (issue #13)", () => {
   const source = "aws.partner/genesys.com/cloud/0f3e1c9a-0000-4000-8000-000000000000/genesys-eventbridge-dev";
   const bucket = `arn:aws:s3:::${BUCKET}`;
   it.each([
     ["s3:ListBucket", bucket],
     ["s3:GetObject", `${bucket}/genesys-eventbridge/dev.tfstate`],
+    ["events:ListEventSources", "*"],
     ["events:DescribeEventBus", arn("events", `event-bus/${source}`)],
     ["events:ListTagsForResource", arn("events", `event-bus/${source}`)],
   ])("%s on %s", (action, resource) => {
-    expect(decision(apply, { action, resource })).toBe("Allow");
+    expect(decision(apply, { action, resource, context: { "aws:RequestedRegion": REGION } })).toBe("Allow");
   });
 });

@@ -2,7 +2,7 @@
 import "./support/isolated-home";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { HeadBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { DescribeEventBusCommand, DescribeEventSourceCommand, EventBridgeClient, ListTagsForResourceCommand } from "@aws-sdk/client-eventbridge";
+import { DescribeEventBusCommand, EventBridgeClient, ListEventSourcesCommand, ListTagsForResourceCommand } from "@aws-sdk/client-eventbridge";
 import { mockClient } from "aws-sdk-client-mock";
 import { ENVIRONMENT_NAMES, loadEnvironment } from "../environments";
 import { GENESYS_TERRAFORM_PERMISSIONS, requiredPermissions } from "../environments/genesys-terraform-permissions";
@@ -48,11 +48,10 @@ class AwsWorld {
       if (!this.buckets.get(input.Bucket)?.keys.has(input.Key)) throw awsError("NotFound", 404);
       return { ContentLength: 1234, LastModified: new Date("2026-11-01T00:00:00Z") };
     });
-    this.eventBridge.on(DescribeEventSourceCommand).callsFake((input: { Name: string }) => {
-      const state = this.sources.get(input.Name);
-      if (!state) throw awsError("ResourceNotFoundException", 400);
-      return { Name: input.Name, State: state };
-    });
+    // ListEventSources matches by name prefix, as AWS does: a longer suffix's source is listed too.
+    this.eventBridge.on(ListEventSourcesCommand).callsFake((input: { NamePrefix?: string }) => ({
+      EventSources: [...this.sources].filter(([name]) => name.startsWith(input.NamePrefix ?? "")).map(([Name, State]) => ({ Name, State })),
+    }));
     this.eventBridge.on(DescribeEventBusCommand).callsFake((input: { Name: string }) => {
       const bus = this.buses.get(input.Name);
       if (!bus) throw awsError("ResourceNotFoundException", 400);
@@ -169,6 +168,13 @@ describe("npm run preflight", () => {
     r = await w.run([]);
     expect(r.code).toBe(1);
     expect(r.line("aws.state")).toMatch(/^FAIL .*not accessible .*403/);
+  });
+
+  it("finds the source by its exact name: a longer suffix's source (same prefix) is not this one", async () => {
+    w = await world();
+    w.aws.sources.set(`${sourceName}2`, "ACTIVE");
+    const r = await w.run([]);
+    expect(r.line("aws.partner-source")).toMatch(/^PASS .*does not exist yet/);
   });
 
   it("accepts a source bound to this environment's bus and refuses one bound to another bus", async () => {

@@ -622,6 +622,18 @@ describe("rotate-secrets.yml", () => {
   });
 });
 
+describe("deploy.yml runs preflight before every apply (issue #13)", () => {
+  it.each(["apply-dev", "apply-staging", "apply-prod"])("%s: preflight after the credentials, before terraform apply", (id) => {
+    const steps = stepsOf(job(byName("deploy.yml").doc, id));
+    const preflight = steps.findIndex((s) => /^npm run --silent preflight -- --env "\$TF_ENV"$/.test((s.run ?? "").trim()));
+    const apply = steps.findIndex((s) => /terraform\b.*\sapply\s/.test(s.run ?? ""));
+    const credentials = steps.findIndex((s) => (s.uses ?? "").includes("configure-aws-credentials"));
+    expect([preflight > credentials, preflight >= 0 && preflight < apply]).toEqual([true, true]);
+    expect(steps[preflight].if).toBeUndefined();
+    expect(steps[preflight].env?.GENESYSCLOUD_OAUTHCLIENT_SECRET).toBe("${{ secrets.GENESYSCLOUD_OAUTHCLIENT_SECRET }}");
+  });
+});
+
 describe("plan environments hold nothing that can change anything (attacker review)", () => {
   it.each(["ci.yml", "deploy.yml", "drift.yml", "rotate-secrets.yml"])("%s: plan jobs read only the plan client, and no plan locks", (file) => {
     expect(checkPlanEnvironmentsHoldNothingPowerful(byName(file).doc)).toEqual([]);

@@ -5,7 +5,7 @@
  */
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { HeadBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { DescribeEventBusCommand, DescribeEventSourceCommand, EventBridgeClient, ListTagsForResourceCommand } from "@aws-sdk/client-eventbridge";
+import { DescribeEventBusCommand, EventBridgeClient, EventSource, ListEventSourcesCommand, ListTagsForResourceCommand } from "@aws-sdk/client-eventbridge";
 import type { DomainOrganizationRole, GenesysClient } from "../genesys/client";
 import { Redactor, safeErrorMessage } from "../redact";
 
@@ -163,7 +163,13 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
   }
   const sourceName = `aws.partner/genesys.com/cloud/${organizationId}/${target.eventSourceSuffix}`;
   try {
-    const source = await aws.eventBridge.send(new DescribeEventSourceCommand({ Name: sourceName }));
+    // ListEventSources (account-level; what the stack's own data source calls) rather than DescribeEventSource,
+    // which the apply role is not granted; the name is matched exactly, never as a prefix.
+    const source = await findEventSource(aws.eventBridge, sourceName);
+    if (!source) {
+      record("aws.partner-source", "pass", `${sourceName} does not exist yet: the Genesys integration creates it on the first apply`);
+      return results;
+    }
     let bus;
     try {
       bus = await aws.eventBridge.send(new DescribeEventBusCommand({ Name: sourceName }));
@@ -190,8 +196,20 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
     if (errorName(err) === "ResourceNotFoundException") {
       record("aws.partner-source", "pass", `${sourceName} does not exist yet: the Genesys integration creates it on the first apply`);
     } else {
-      record("aws.partner-source", "fail", `cannot read ${sourceName}: ${errorName(err)} ${failed(err)} (needs events:DescribeEventSource, DescribeEventBus, ListTagsForResource)`);
+      record("aws.partner-source", "fail", `cannot read ${sourceName}: ${errorName(err)} ${failed(err)} (needs events:ListEventSources, DescribeEventBus, ListTagsForResource)`);
     }
   }
   return results;
+}
+
+/** The partner event source of exactly this name, read page by page with ListEventSources (NamePrefix). */
+async function findEventSource(eventBridge: EventBridgeClient, name: string): Promise<EventSource | undefined> {
+  let NextToken: string | undefined;
+  for (let page = 0; page < 20; page++) {
+    const listed = await eventBridge.send(new ListEventSourcesCommand({ NamePrefix: name, NextToken }));
+    const found = (listed.EventSources ?? []).find((s) => s.Name === name);
+    if (found || !listed.NextToken) return found;
+    NextToken = listed.NextToken;
+  }
+  throw new Error(`ListEventSources for ${name} did not end after 20 pages`);
 }

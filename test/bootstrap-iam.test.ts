@@ -500,3 +500,18 @@ describe("apply role: what `npm run preflight` reads before an apply (issue #13)
     expect(decision(apply, { action, resource, context: { "aws:RequestedRegion": REGION } })).toBe("Allow");
   });
 });
+
+describe("the boundary keeps events in the account and region (attacker review)", () => {
+  const rule = arn("events", "rule/aws.partner/genesys.com/cloud/0f3e1c9a-0000-4000-8000-000000000000/genesys-eventbridge-dev/genesys-dev-presence");
+  const put = (targets: string[]) => decision(withIdentity(apply, "widened", ALLOW_ALL), { action: "events:PutTargets", resource: rule, context: { "events:TargetArn": targets, "aws:RequestedRegion": REGION } });
+
+  it("denies a target in another account or region, even with one local target beside it", () => {
+    expect(put([`arn:aws:events:${REGION}:999999999999:event-bus/exfiltrate`])).toBe("ExplicitDeny");
+    expect(put([arn("sqs", "genesys-dev-presence-workforce"), `arn:aws:sqs:eu-west-1:${ACCOUNT}:elsewhere`])).toBe("ExplicitDeny");
+  });
+
+  it("allows the environment's own targets, and events:TargetArn is PutTargets' documented key", () => {
+    expect(put([arn("sqs", "genesys-dev-presence-workforce")])).not.toBe("ExplicitDeny");
+    expect(supportsConditionKey(referenceAction("events:PutTargets"), "events:TargetArn")).toBe(true);
+  });
+});

@@ -56,6 +56,16 @@ export function boundaryStatements(n: EnvironmentNames, pipelineRoleArns: readon
     // No bounded role assumes another role. Explicit, because a trust policy that names a role *session* can grant
     // it despite an implicit deny in the boundary ("Policy evaluation logic", IAM User Guide: role sessions).
     { Sid: "DenyAssumeRole", Effect: "Deny", Action: "sts:AssumeRole", Resource: "*" },
+    // Events stay in the account and region: no rule of the environment may target anything elsewhere (a bus in
+    // another account that admits this one, for example). `events:TargetArn` is PutTargets' condition key
+    // (Service Authorization Reference, Amazon EventBridge); test/bootstrap-iam.test.ts checks it exists there.
+    {
+      Sid: "DenyForeignTargets",
+      Effect: "Deny",
+      Action: "events:PutTargets",
+      Resource: "*",
+      Condition: { "ForAnyValue:ArnNotLike": { "events:TargetArn": `arn:${n.partition}:*:${p.region}:${p.accountId}:*` } },
+    },
     // KMS: no administration of keys that are not the environment's (using them is limited by the ceiling, which
     // also requires the project tag), except what a just-created key needs (KMS_NEW_KEY_ACTIONS: enabling rotation,
     // and the key side of the environment's own alias). TagResource is left to the next statement: CreateKey's tags

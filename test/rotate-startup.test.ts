@@ -1,4 +1,5 @@
 import "./support/isolated-home";
+import { loadRecordingHeavy } from "./support/startup-probe";
 
 /**
  * `rotate --help` and usage errors answer without loading the Genesys and AWS SDKs (issue #13: CLIs that start at
@@ -7,24 +8,7 @@ import "./support/isolated-home";
 
 const HEAVY = ["@aws-sdk/client-secrets-manager", "purecloud-platform-client-v2"];
 
-type Main = (argv: readonly string[], deps?: Record<string, unknown>) => Promise<number>;
-
-/** Loads scripts/rotate.ts in a fresh module registry, recording which of HEAVY get loaded. */
-function freshRotate(): { main: Main; loaded: string[] } {
-  const loaded: string[] = [];
-  let main: Main | undefined;
-  jest.isolateModules(() => {
-    for (const name of HEAVY) {
-      jest.doMock(name, () => {
-        loaded.push(name);
-        return jest.requireActual(name);
-      });
-    }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    main = (require("../scripts/rotate") as { main: Main }).main;
-  });
-  return { main: main as Main, loaded };
-}
+const freshRotate = () => loadRecordingHeavy("../../scripts/rotate", HEAVY);
 
 afterEach(() => {
   for (const name of HEAVY) jest.dontMock(name);

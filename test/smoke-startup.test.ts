@@ -1,4 +1,5 @@
 import "./support/isolated-home";
+import { loadRecordingHeavy } from "./support/startup-probe";
 
 /**
  * `smoke --help` and usage errors answer without loading the Genesys and AWS SDKs (about half a second of the
@@ -8,24 +9,7 @@ import "./support/isolated-home";
 
 const HEAVY = ["@aws-sdk/client-cloudwatch-logs", "@aws-sdk/client-eventbridge", "@aws-sdk/client-secrets-manager", "@aws-sdk/client-sqs", "purecloud-platform-client-v2"];
 
-type Main = (argv: readonly string[], deps?: Record<string, unknown>) => Promise<number>;
-
-/** Loads scripts/smoke.ts in a fresh module registry, recording which of HEAVY get loaded. */
-function freshSmoke(): { main: Main; loaded: string[] } {
-  const loaded: string[] = [];
-  let main: Main | undefined;
-  jest.isolateModules(() => {
-    for (const name of HEAVY) {
-      jest.doMock(name, () => {
-        loaded.push(name);
-        return jest.requireActual(name);
-      });
-    }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    main = (require("../scripts/smoke") as { main: Main }).main;
-  });
-  return { main: main as Main, loaded };
-}
+const freshSmoke = () => loadRecordingHeavy("../../scripts/smoke", HEAVY);
 
 afterEach(() => {
   for (const name of HEAVY) jest.dontMock(name);

@@ -148,11 +148,14 @@ function sharedExternalTargetProblems(environments: readonly EnvironmentConfig[]
   return problems;
 }
 
-/** More environments with log-group targets in one account and region than CloudWatch Logs has policies for. */
+/**
+ * More environments in one account and region than CloudWatch Logs has resource policies for: the bootstrap stack
+ * creates one per environment (EnvironmentLogDeliveryPolicy), log-group targets or not, so that adding one later
+ * needs no bootstrap re-apply.
+ */
 function logsPolicyQuotaProblems(environments: readonly EnvironmentConfig[]): string[] {
   const byPlace = new Map<string, EnvironmentConfig[]>();
   for (const env of environments) {
-    if (!env.rules.some((r) => r.targets.some((t) => t.type === "cloudwatch-logs"))) continue;
     const place = `account ${env.aws.accountId}, region ${env.aws.region}`;
     byPlace.set(place, [...(byPlace.get(place) ?? []), env]);
   }
@@ -160,7 +163,7 @@ function logsPolicyQuotaProblems(environments: readonly EnvironmentConfig[]): st
     .filter(([, envs]) => envs.length > MAX_LOGS_RESOURCE_POLICIES_PER_REGION)
     .map(
       ([place, envs]) =>
-        `environments ${envs.map((e) => describeEnvironment(e.name)).join(", ")} each need a CloudWatch Logs resource policy in ${place}, ` +
+        `environments ${envs.map((e) => describeEnvironment(e.name)).join(", ")} each need a CloudWatch Logs resource policy in ${place} (the bootstrap stack creates one per environment), ` +
         `over the ${MAX_LOGS_RESOURCE_POLICIES_PER_REGION} an account has per region; move some to another account or region`,
     );
 }

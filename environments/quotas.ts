@@ -13,7 +13,7 @@ export const MAX_TARGETS_PER_RULE = 5;
  * CloudWatch Logs resource policies per account and region: "An account can have up to 10 resource policies per
  * AWS Region" (PutResourcePolicy, Amazon CloudWatch Logs API Reference,
  * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutResourcePolicy.html). Each
- * environment with log-group targets uses one (modules/targets/log-delivery-policy.ts).
+ * environment uses one, created by its bootstrap stack (EnvironmentLogDeliveryPolicy, modules/targets/log-delivery-policy.ts).
  */
 export const MAX_LOGS_RESOURCE_POLICIES_PER_REGION = 10;
 

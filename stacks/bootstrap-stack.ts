@@ -12,6 +12,7 @@ import { PARTNER_SOURCE_PREFIX } from "../modules/event-bus";
 import { secretPrefix } from "../modules/genesys/service-client";
 import { StateBucket } from "../modules/state-bucket";
 import { LOG_GROUP_PATH } from "../modules/targets/log-group";
+import { EnvironmentLogDeliveryPolicy } from "../modules/targets/log-delivery-policy";
 import { defaultStateKey, PROJECT, PROVIDER_PINS, resourcePrefix } from "./environment-stack";
 import { useReadableLogicalIds } from "./logical-ids";
 
@@ -93,8 +94,8 @@ function roleNames(env: BootstrapEnvironment): { plan: string; apply: string; ro
 
 /**
  * What Terraform needs before the environment stacks can run, for one AWS account: the state bucket
- * (and optionally a lock table), the GitHub OIDC provider, and per environment a permissions boundary and three
- * roles that only that environment's GitHub jobs can assume: plan (read-only, GitHub environment `<env>-plan`),
+ * (and optionally a lock table), the GitHub OIDC provider, and per environment its CloudWatch Logs resource policy
+ * (EventBridge → the environment's log groups), a permissions boundary and three roles that only that environment's GitHub jobs can assume: plan (read-only, GitHub environment `<env>-plan`),
  * apply and rotation (GitHub environment `<env>`). docs/iam.md describes what each may do and why. State is local
  * (this stack creates the bucket the others use); keep `terraform.<stack>.tfstate` safe, or migrate it afterwards.
  */
@@ -118,11 +119,18 @@ export class BootstrapStack extends TerraformStack {
     const subjectRepository = props.oidcSubjectRepository ?? props.repository;
 
     new LocalBackend(this, { path: `terraform.${id}.tfstate` });
-    new AwsProvider(this, "aws", {
-      region,
-      allowedAccountIds: [accountId],
-      defaultTags: [{ tags: { ...props.tags, project: BOOTSTRAP_PROJECT, component: "bootstrap", "managed-by": "cdktf" } }],
-    });
+    const providerTags = [{ tags: { ...props.tags, project: BOOTSTRAP_PROJECT, component: "bootstrap", "managed-by": "cdktf" } }];
+    new AwsProvider(this, "aws", { region, allowedAccountIds: [accountId], defaultTags: providerTags });
+    // Region-bound objects of environments in another region (their Logs resource policy) use an aliased provider.
+    const regionalProviders = new Map<string, AwsProvider>();
+    const providerIn = (envRegion: string): AwsProvider | undefined => {
+      if (envRegion === region) return undefined;
+      const existing = regionalProviders.get(envRegion);
+      if (existing) return existing;
+      const provider = new AwsProvider(this, `aws-${envRegion}`, { alias: envRegion, region: envRegion, allowedAccountIds: [accountId], defaultTags: providerTags });
+      regionalProviders.set(envRegion, provider);
+      return provider;
+    };
     // Same AWS provider constraint as the environment stacks.
     this.addOverride("terraform.required_providers.aws", PROVIDER_PINS.aws);
     this.addOverride("terraform.required_version", ">= 1.10.0"); // = TERRAFORM_REQUIRED_VERSION (environment-stack.ts): use_lockfile needs 1.10
@@ -176,6 +184,20 @@ export class BootstrapStack extends TerraformStack {
         state: { bucketArn, key, kmsKeyArn: props.stateKmsKeyArn, lockTableArn },
       });
       const roles = roleNames(env);
+
+      // EventBridge's access to the environment's log groups: created here, by the admin who applies this stack, so
+      // that no pipeline role needs the account-wide Logs resource-policy actions (docs/iam.md). Same name as the
+      // policy the environment stacks had, which they now forget (stacks/removed-resources.ts).
+      new EnvironmentLogDeliveryPolicy(this, `log-delivery-${env.name}`, {
+        policyName: `${prefix}eventbridge-logs`,
+        partition,
+        accountId,
+        region: envRegion,
+        logGroupNamePrefix: `${LOG_GROUP_PATH}${prefix}`,
+        eventBusName: names.props.partnerBus,
+        ruleNamePrefix: prefix,
+        provider: providerIn(envRegion),
+      });
 
       const boundary = new PermissionsBoundary(this, `boundary-${env.name}`, {
         policyName: permissionsBoundaryName(BOOTSTRAP_PROJECT, env.name),

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { S3Backend, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { useReadableLogicalIds } from "./logical-ids";
+import { forgetRemovedResources } from "./removed-resources";
 import { DataGenesyscloudOrganizationsMe } from "../.gen/providers/genesyscloud/data-genesyscloud-organizations-me";
 import { GenesyscloudProvider } from "../.gen/providers/genesyscloud/provider";
 import type { EnvironmentConfig, TargetConfig } from "../environments/schema";
@@ -15,7 +16,6 @@ import { GenesysEventBridgeIntegration } from "../modules/genesys/eventbridge-in
 import { GenesysServiceClient } from "../modules/genesys/service-client";
 import { GenesysEventRule } from "../modules/rule";
 import {
-  EventBridgeLogDeliveryPolicy,
   FirehoseTarget,
   IRuleTarget,
   KinesisStreamTarget,
@@ -111,8 +111,9 @@ export class EnvironmentStack extends TerraformStack {
       preventDestroy: protect,
     });
 
-    // One CloudWatch Logs resource policy for all log-group targets (10 per account and region, see the module).
-    const logDelivery = new EventBridgeLogDeliveryPolicy(this, "log-delivery", { policyName: `${prefix}-eventbridge-logs` });
+    // Log-group targets write through the bootstrap stack's Logs resource policy of this environment (one per
+    // environment; no pipeline role may change Logs resource policies): the former one here is forgotten, not destroyed.
+    forgetRemovedResources(this);
     const rules = config.rules.map(
       (rule) =>
         new GenesysEventRule(this, `rule-${rule.name}`, {
@@ -122,7 +123,7 @@ export class EnvironmentStack extends TerraformStack {
           eventBusNameLength: bus.eventSourceNameLength,
           eventPattern: rule.eventPattern ?? topicPattern(rule.topics ?? []),
           enabled: rule.enabled,
-          targets: rule.targets.map((target) => targetFor(target, protect, logDelivery)),
+          targets: rule.targets.map((target) => targetFor(target, protect)),
           retry: config.retry,
           accountId: config.aws.accountId,
           region: config.aws.region,
@@ -213,11 +214,11 @@ export function buildEnvironmentStacks(scope: Construct, environments: Environme
   return environments.map((config) => new EnvironmentStack(scope, config));
 }
 
-function targetFor(target: TargetConfig, protect: boolean, logDelivery: EventBridgeLogDeliveryPolicy): IRuleTarget {
+function targetFor(target: TargetConfig, protect: boolean): IRuleTarget {
   const common = { name: target.name, retry: target.retry, deadLetterRetentionDays: target.deadLetterRetentionDays };
   switch (target.type) {
     case "cloudwatch-logs":
-      return new LogGroupTarget({ ...common, retentionDays: target.retentionDays, preventDestroy: protect, deliveryPolicy: logDelivery });
+      return new LogGroupTarget({ ...common, retentionDays: target.retentionDays, preventDestroy: protect, deliveryPolicy: "external" });
     case "sqs":
       return new SqsQueueTarget({ ...common, messageRetentionSeconds: target.messageRetentionSeconds, preventDestroy: protect });
     case "lambda":

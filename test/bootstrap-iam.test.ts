@@ -14,7 +14,7 @@ import { requireEnvironmentBoundary } from "../modules/iam/require-boundary";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
 import { exampleRules } from "../environments/common";
 import { EnvironmentStack, PROJECT } from "../stacks/environment-stack";
-import { actionMatches, evaluate, IamRequest, IamStatement, isAllowed, PolicySet } from "./support/iam-evaluator";
+import { actionMatches, evaluate, evaluateForService, IamPolicy, IamRequest, IamStatement, isAllowed, PolicySet } from "./support/iam-evaluator";
 import { referenceAction, ReferenceAction, serviceActions, supportsConditionKey } from "./support/iam-reference";
 import { statementsOf, SynthesizedIam, SynthesizedRole, synthesizedRole, withIdentity } from "./support/iam-roles";
 
@@ -289,9 +289,15 @@ describe("apply role: KMS, Logs and Lambda scoped to the environment", () => {
     expect(decision({ ...widened, boundary: apply.boundary }, request)).toBe("ExplicitDeny");
   });
 
-  it("log resource policies only in the environment's region (the action has no resource type or condition key)", () => {
-    expect(decision(apply, { action: "logs:PutResourcePolicy", resource: "*", context: { "aws:RequestedRegion": REGION } })).toBe("Allow");
-    expect(decision(apply, { action: "logs:DeleteResourcePolicy", resource: "*", context: { "aws:RequestedRegion": "eu-west-1" } })).not.toBe("Allow");
+  it("no Logs resource policy, anywhere, even with its identity policy widened: the actions have no resource type, so the bootstrap stack owns the policy", () => {
+    for (const action of ["logs:PutResourcePolicy", "logs:DeleteResourcePolicy"]) {
+      expect(referenceAction(action).resourceTypes).toEqual([]); // why it cannot be scoped (Service Authorization Reference)
+      for (const region of [REGION, "eu-west-1"]) {
+        const request = { action, resource: "*", context: { "aws:RequestedRegion": region } };
+        for (const r of [apply, plan, rotation]) expect(decision(r, request)).not.toBe("Allow");
+        expect(decision(withIdentity(apply, "widened", ALLOW_ALL), request)).not.toBe("Allow");
+      }
+    }
   });
 
   it("Lambda permissions only on the environment's target functions, and only granted to EventBridge", () => {
@@ -359,6 +365,75 @@ describe("apply role against the synthesized environment stacks (roles carry the
     const [dev, staging] = result;
     expect(dev.allowed).toBe(dev.of);
     expect(staging.allowed).toBe(0);
+  });
+});
+
+describe("EventBridge's access to log groups: each environment's Logs resource policy, created by the bootstrap stack", () => {
+  const envs = configs.map((config) => {
+    const s = JSON.parse(Testing.synth(new EnvironmentStack(Testing.app(), config))) as SynthesizedIam;
+    const names = (type: string, field = "name") => Object.values(s.resource[type] ?? {}).map((r) => String(r[field]));
+    const bus = `aws.partner/genesys.com/cloud/${config.genesys.organizationId ?? "0b1e6c9e-5d0a-4c44-9a57-7f3e2d1c0b9a"}/${config.integration.eventSourceSuffix}`;
+    return {
+      name: config.name as string,
+      rules: names("aws_cloudwatch_event_rule").map((rule) => arn("events", `rule/${bus}/${rule}`)),
+      streams: names("aws_cloudwatch_log_group").map((group) => arn("logs", `log-group:${group}:log-stream:7f3e2d1c`)),
+      policies: Object.keys(s.resource.aws_cloudwatch_log_resource_policy ?? {}),
+    };
+  });
+  const policies = Object.values(synth.resource.aws_cloudwatch_log_resource_policy ?? {});
+  const policyOf = (env: string): IamPolicy => {
+    const found = policies.find((p) => p.policy_name === `genesys-${env}-eventbridge-logs`);
+    if (!found) throw new Error(`no Logs resource policy genesys-${env}-eventbridge-logs in the bootstrap stack`);
+    return JSON.parse(String(found.policy_document)) as IamPolicy;
+  };
+  /** Every (rule, log stream) pair of the environments that `policy` lets each log-writing service write. */
+  const writes = (policy: IamPolicy, from: typeof envs, into: typeof envs) =>
+    from.flatMap((a) => a.rules).flatMap((rule) =>
+      into.flatMap((b) => b.streams).flatMap((resource) =>
+        ["events.amazonaws.com", "delivery.logs.amazonaws.com"].flatMap((service) =>
+          ["logs:CreateLogStream", "logs:PutLogEvents"]
+            .filter((action) => evaluateForService(policy, service, { action, resource, context: { "aws:SourceArn": rule } }).decision === "Allow")
+            .map((action) => `${service} ${action} for ${rule} into ${resource}`),
+        ),
+      ),
+    );
+  const [dev, staging] = envs;
+
+  it("is one policy per environment, named as the environment stack's former one, which the environment stack no longer has", () => {
+    expect(policies.map((p) => p.policy_name).sort()).toEqual(["genesys-dev-eventbridge-logs", "genesys-staging-eventbridge-logs"]);
+    for (const env of envs) expect(env.policies).toEqual([]);
+  });
+
+  it("lets every rule of the environment write into every log group of it", () => {
+    expect(dev.rules.length).toBeGreaterThan(1);
+    expect(dev.streams.length).toBeGreaterThan(0);
+    for (const env of envs) expect(writes(policyOf(env.name), [env], [env])).toHaveLength(env.rules.length * env.streams.length * 4);
+  });
+
+  it("lets no rule of another environment write, and none into another environment's log groups", () => {
+    expect(writes(policyOf("dev"), [staging], [dev, staging])).toEqual([]);
+    expect(writes(policyOf("dev"), [dev], [staging])).toEqual([]);
+    expect(writes(policyOf("staging"), [dev], [dev, staging])).toEqual([]);
+    const devBus = dev.rules[0].split(":rule/")[1].replace(/\/[^/]+$/, "");
+    const other = {
+      name: "x",
+      rules: [
+        arn("events", "rule/default/genesys-dev-presence"), // dev's rule name on another bus
+        arn("events", `rule/${devBus}/payments-audit`), // other names on dev's bus
+        arn("events", `rule/${devBus}/genesys-staging-audit`),
+        `arn:aws:events:${REGION}:222222222222:rule/${dev.rules[0].split(":rule/")[1]}`, // dev's rule in another account
+        `arn:aws:events:eu-west-1:${ACCOUNT}:rule/${dev.rules[0].split(":rule/")[1]}`, // and another region
+      ],
+      streams: [arn("logs", "log-group:/aws/events/other:log-stream:1")], policies: [] };
+    expect(writes(policyOf("dev"), [other], [dev])).toEqual([]);
+    expect(writes(policyOf("dev"), [dev], [other])).toEqual([]);
+  });
+
+  it("the check catches a policy widened to every Genesys log group (mutated policy)", () => {
+    const widened = policyOf("dev");
+    const [statement] = widened.Statement as IamStatement[];
+    const mutated: IamPolicy = { Statement: [{ ...statement, Resource: arn("logs", "log-group:/aws/events/genesys/*:*") }] };
+    expect(writes(mutated, [dev], [staging]).length).toBeGreaterThan(0);
   });
 });
 

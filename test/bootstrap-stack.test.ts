@@ -1,4 +1,5 @@
-import { App, Testing } from "cdktf";
+import { App, TerraformStack, Testing } from "cdktf";
+import { EnvironmentLogDeliveryPolicy, EnvironmentLogDeliveryPolicyProps } from "../modules/targets/log-delivery-policy";
 import { buildApp, buildBootstrapStacks } from "../main";
 import { BootstrapStack, BootstrapStackProps } from "../stacks/bootstrap-stack";
 import { loadEnvironment } from "../environments";
@@ -284,6 +285,63 @@ describe("BootstrapStack per-environment region", () => {
     expect(policies).toContain("arn:aws:sqs:eu-west-1:111111111111:genesys-dev-*");
     expect(policies).not.toContain("arn:aws:sqs:us-east-1");
     expect(() => synth({ environments: [{ name: "dev", region: "moon" }] })).toThrow(/region "moon"/);
+  });
+});
+
+describe("BootstrapStack: each environment's CloudWatch Logs resource policy", () => {
+  type Provider = { alias?: string; region: string; allowed_account_ids: string[] };
+  const logPolicies = (p: Synthesized) => Object.values(p.resource.aws_cloudwatch_log_resource_policy ?? {});
+
+  it("is created for every environment, named and scoped from its prefix, in the bucket's region with the default provider", () => {
+    const [dev, staging] = logPolicies(parsed);
+    expect([dev.policy_name, staging.policy_name]).toEqual(["genesys-dev-eventbridge-logs", "genesys-staging-eventbridge-logs"]);
+    expect(dev.provider).toBeUndefined();
+    const [statement] = policyOf(dev.policy_document);
+    expect(statement).toEqual({
+      Sid: "EnvironmentRulesWriteTheirLogGroups",
+      Effect: "Allow",
+      Principal: { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] },
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: "arn:aws:logs:us-east-1:111111111111:log-group:/aws/events/genesys/genesys-dev-*:*",
+      Condition: { ArnLike: { "aws:SourceArn": "arn:aws:events:us-east-1:111111111111:rule/aws.partner/genesys.com/cloud/*/*/genesys-dev-*" } },
+    });
+  });
+
+  it("narrows the rules to the environment's partner bus when its event source suffix is known", () => {
+    const { parsed: p } = synth({ environments: [{ name: "dev", eventSourceSuffix: "genesys-eventbridge-dev" }] });
+    const [statement] = policyOf(logPolicies(p)[0].policy_document);
+    expect(statement.Condition).toEqual({ ArnLike: { "aws:SourceArn": "arn:aws:events:us-east-1:111111111111:rule/aws.partner/genesys.com/cloud/*/genesys-eventbridge-dev/genesys-dev-*" } });
+  });
+
+  it("is created in an environment's own region through one aliased provider per region", () => {
+    const { parsed: p } = synth({ environments: [{ name: "dev", region: "eu-west-1" }, { name: "qa", region: "eu-west-1" }, { name: "staging" }] });
+    const providers = (p as unknown as { provider: { aws: Provider[] } }).provider.aws;
+    expect(providers.map((x) => [x.alias, x.region])).toEqual([[undefined, "us-east-1"], ["eu-west-1", "eu-west-1"]]);
+    expect(providers[1].allowed_account_ids).toEqual(["111111111111"]);
+    const byName = Object.fromEntries(logPolicies(p).map((x) => [x.policy_name, x]));
+    for (const name of ["dev", "qa"]) {
+      expect(byName[`genesys-${name}-eventbridge-logs`].provider).toBe("aws.eu-west-1");
+      expect(JSON.stringify(policyOf(byName[`genesys-${name}-eventbridge-logs`].policy_document))).not.toContain("us-east-1");
+    }
+    expect(byName["genesys-staging-eventbridge-logs"].provider).toBeUndefined();
+  });
+
+  it.each<[string, Partial<EnvironmentLogDeliveryPolicyProps>, RegExp]>([
+    ["a wildcard in the log group prefix", { logGroupNamePrefix: "/aws/events/*" }, /logGroupNamePrefix "\/aws\/events\/\*" must be a literal prefix/],
+    ["a short rule prefix", { ruleNamePrefix: "g" }, /ruleNamePrefix "g" must be a literal prefix of at least 3 characters/],
+    ["a log group prefix that is not a path", { logGroupNamePrefix: "genesys-dev-" }, /must be a log group path starting with '\/'/],
+    ["a policy name with ':'", { policyName: "a:b" }, /policyName must be 1-255 characters without ':' or '\*'/],
+  ])("refuses %s", (_label, props, message) => {
+    const base: EnvironmentLogDeliveryPolicyProps = {
+      policyName: "genesys-dev-eventbridge-logs",
+      partition: "aws",
+      accountId: "111111111111",
+      region: "us-east-1",
+      logGroupNamePrefix: "/aws/events/genesys/genesys-dev-",
+      eventBusName: "aws.partner/genesys.com/cloud/*/x",
+      ruleNamePrefix: "genesys-dev-",
+    };
+    expect(() => new EnvironmentLogDeliveryPolicy(new TerraformStack(Testing.app(), "t"), "p", { ...base, ...props })).toThrow(message);
   });
 });
 

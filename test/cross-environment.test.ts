@@ -111,12 +111,16 @@ describe("cross-environment check", () => {
     expect(crossEnvironmentProblems([dev, dev2("us-west-2")])).toEqual([]);
   });
 
-  it("counts the Logs resource policies (one per environment with log targets) of an account and region against the 10 allowed", () => {
+  it("counts the Logs resource policies (one per environment, from its bootstrap stack) of an account and region against the 10 allowed", () => {
     const many = (n: number) => Array.from({ length: n }, (_, i) => ({ ...dev, name: `env${i}` }) as unknown as EnvironmentConfig);
     expect(crossEnvironmentProblems(many(10))).toEqual(expect.not.arrayContaining([expect.stringMatching(/Logs resource policy/)]));
     expect(crossEnvironmentProblems(many(11))).toEqual(
-      expect.arrayContaining([expect.stringMatching(/"env0" \(environments\/env0\.ts\), .*"env10" .* each need a CloudWatch Logs resource policy in account 111111111111, region us-east-1, over the 10/)]),
+      expect.arrayContaining([expect.stringMatching(/"env0" \(environments\/env0\.ts\), .*"env10" .* each need a CloudWatch Logs resource policy in account 111111111111, region us-east-1 \(the bootstrap stack creates one per environment\), over the 10/)]),
     );
+    // An environment without log-group targets has its policy too (adding a log target later needs no bootstrap apply).
+    const noLogs = { ...dev, name: "env10", rules: dev.rules.map((r) => ({ ...r, targets: r.targets.filter((t) => t.type !== "cloudwatch-logs") })) } as unknown as EnvironmentConfig;
+    expect(noLogs.rules.some((r) => r.targets.some((t) => t.type === "cloudwatch-logs"))).toBe(false);
+    expect(crossEnvironmentProblems([...many(10), noLogs])).toEqual(expect.arrayContaining([expect.stringMatching(/each need a CloudWatch Logs resource policy/)]));
   });
 
   it("rejects one Lambda function or existing stream targeted by two environments (attacker review)", () => {

@@ -2,7 +2,7 @@
  * The IAM evaluator used by the bootstrap tests, checked against examples from the IAM User Guide (page named in
  * each block; https://docs.aws.amazon.com/IAM/latest/UserGuide/<page>). Account ids, names and ARNs are the docs'.
  */
-import { arnMatches, evaluate, evaluatePolicy, IamPolicy, IamRequest, isAllowed } from "./support/iam-evaluator";
+import { arnMatches, evaluate, evaluateForService, evaluatePolicy, IamPolicy, IamRequest, isAllowed } from "./support/iam-evaluator";
 
 const policy = (...Statement: IamPolicy["Statement"][]): IamPolicy => ({ Version: "2012-10-17", Statement: Statement.flat() as IamPolicy["Statement"] });
 const decide = (p: IamPolicy, request: IamRequest) => evaluatePolicy(p, request).decision;
@@ -38,6 +38,42 @@ describe("IAM evaluator: decisions (reference_policies_evaluation-logic.html, ac
     expect(isAllowed({ identity: { createUser }, boundary: shirleyBoundary }, { action: "iam:CreateUser", resource: "*" })).toBe(false);
     expect(isAllowed({ identity: { allowAll }, boundary: shirleyBoundary }, { action: "s3:GetObject", resource: "arn:aws:s3:::b/k" })).toBe(true);
     expect(evaluate({ identity: { allowAll, denyLogs } }, { action: "s3:GetObject", resource: "arn:aws:s3:::carlossalazar/photo.jpg" }).decision).toBe("Allow");
+  });
+});
+
+describe("IAM evaluator: resource-based policies for a service principal (reference_policies_elements_principal.html)", () => {
+  // The CloudWatch Logs example of "Using resource-based policies for Amazon EventBridge" (EventBridge User Guide,
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html), with its confused-deputy
+  // condition on the rule's ARN.
+  const logsPolicy = policy({
+    Sid: "TrustEventsToStoreLogEvent",
+    Effect: "Allow",
+    Principal: { Service: ["delivery.logs.amazonaws.com", "events.amazonaws.com"] },
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/*:*",
+    Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/rule-name" } },
+  });
+  const put = (resource: string, sourceArn?: string): IamRequest => ({ action: "logs:PutLogEvents", resource, context: sourceArn ? { "aws:SourceArn": sourceArn } : {} });
+  const stream = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/my-group:log-stream:abc";
+  const rule = "arn:aws:events:us-east-1:123456789012:rule/rule-name";
+
+  it("applies a statement to the service it names, on behalf of the rule it names", () => {
+    expect(evaluateForService(logsPolicy, "events.amazonaws.com", put(stream, rule)).decision).toBe("Allow");
+    expect(evaluateForService(logsPolicy, "delivery.logs.amazonaws.com", put(stream, rule)).decision).toBe("Allow");
+  });
+
+  it("denies another service, another rule, a request without the rule, and a group outside /aws/events/", () => {
+    expect(evaluateForService(logsPolicy, "sns.amazonaws.com", put(stream, rule)).decision).toBe("ImplicitDeny");
+    expect(evaluateForService(logsPolicy, "events.amazonaws.com", put(stream, `${rule}-2`)).decision).toBe("ImplicitDeny");
+    expect(evaluateForService(logsPolicy, "events.amazonaws.com", put(stream)).decision).toBe("ImplicitDeny");
+    expect(evaluateForService(logsPolicy, "events.amazonaws.com", put("arn:aws:logs:us-east-1:123456789012:log-group:/app/x:log-stream:abc", rule)).decision).toBe("ImplicitDeny");
+  });
+
+  it("throws on Principal forms it does not model (AWS accounts, \"*\")", () => {
+    for (const Principal of [{ AWS: "arn:aws:iam::123456789012:root" }, "*", undefined]) {
+      const p = policy({ ...(logsPolicy.Statement as object), Principal } as IamPolicy["Statement"]);
+      expect(() => evaluateForService(p, "events.amazonaws.com", put(stream, rule))).toThrow(/only \{ "Service": \.\.\. \} is modelled/);
+    }
   });
 });
 

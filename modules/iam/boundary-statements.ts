@@ -40,7 +40,7 @@ export function boundaryStatements(n: EnvironmentNames, pipelineRoleArns: readon
     { Sid: "NewKeys", Effect: "Allow", Action: KMS_NEW_KEY_ACTIONS, Resource: n.keysArn() },
     { Sid: "EnvironmentKeyAlias", Effect: "Allow", Action: "kms:*", Resource: n.keyAliasArn() },
     { Sid: "CreateEnvironmentKeys", Effect: "Allow", Action: ["kms:CreateKey", "kms:TagResource"], Resource: "*", Condition: { StringEquals: n.requestTagCondition() } },
-    { Sid: "AccountLevel", Effect: "Allow", Action: [...ACCOUNT_READ, "logs:PutResourcePolicy", "logs:DeleteResourcePolicy"], Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": p.region } } },
+    { Sid: "AccountLevel", Effect: "Allow", Action: ACCOUNT_READ, Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": p.region } } },
     ...external,
     { Sid: "StateObjects", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [bucketArn, `${bucketArn}/${key}`, `${bucketArn}/${key}.tflock`] },
     ...(lockTableArn !== undefined ? [{ Sid: "StateLockTable", Effect: "Allow" as const, Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable"], Resource: lockTableArn }] : []),

@@ -26,7 +26,8 @@ const READ = {
  * Read actions without a resource type in the Service Authorization Reference (so only `"*"` can be granted):
  * events:ListEventSources (the aws_cloudwatch_event_source data source that finds the partner source),
  * kms:ListAliases (the aws_kms_alias read), logs:DescribeLogGroups (aws_cloudwatch_log_group) and
- * logs:DescribeResourcePolicies (aws_cloudwatch_log_resource_policy). They list names and settings, no data.
+ * logs:DescribeResourcePolicies (the refresh of the aws_cloudwatch_log_resource_policy an environment stack still
+ * has in state until its `removed` block is applied, stacks/removed-resources.ts). They list names and settings, no data.
  */
 export const ACCOUNT_READ = ["events:ListEventSources", "kms:ListAliases", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies"];
 
@@ -117,16 +118,9 @@ export function manageStatements(n: EnvironmentNames): IamPolicyStatement[] {
     { Sid: "Queues", Effect: "Allow", Action: "sqs:*", Resource: scope.sqs },
     { Sid: "Topics", Effect: "Allow", Action: "sns:*", Resource: scope.sns },
     { Sid: "LogGroups", Effect: "Allow", Action: "logs:*", Resource: scope.logs },
-    {
-      // Account-level objects: PutResourcePolicy/DeleteResourcePolicy have no resource type and no condition key of
-      // their own (Service Authorization Reference, "Actions, resources, and condition keys for Amazon CloudWatch
-      // Logs"), so they cannot be scoped to a policy name; limited to the environment's region instead.
-      Sid: "LogResourcePolicies",
-      Effect: "Allow",
-      Action: ["logs:PutResourcePolicy", "logs:DeleteResourcePolicy"],
-      Resource: "*",
-      Condition: { StringEquals: { "aws:RequestedRegion": p.region } },
-    },
+    // No logs:PutResourcePolicy/DeleteResourcePolicy: they have no resource type and no condition key (Service
+    // Authorization Reference, "Actions, resources, and condition keys for Amazon CloudWatch Logs"), so they would
+    // reach every Logs resource policy of the region. The environment's policy is the bootstrap stack's.
     { Sid: "Streams", Effect: "Allow", Action: "kinesis:*", Resource: scope.kinesis },
     { Sid: "Secrets", Effect: "Allow", Action: "secretsmanager:*", Resource: scope.secrets },
     {

@@ -1,10 +1,74 @@
 import { Construct } from "constructs";
-import { Lazy } from "cdktf";
+import { Lazy, TerraformProvider } from "cdktf";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { MAX_LOGS_RESOURCE_POLICY_CHARS } from "../../environments/quotas";
 import { EVENTS_PRINCIPAL, fromRule, policyDocument, PolicyStatement } from "../policy";
 
 const POLICY_NAME = /^([^:*/]+\/?)*[^:*/]+$/;
+
+/** The principals that write events into a log group for EventBridge (both are in the EventBridge guide's example). */
+const LOG_WRITERS = [EVENTS_PRINCIPAL, "delivery.logs.amazonaws.com"];
+
+export interface EnvironmentLogDeliveryPolicyProps {
+  /** 1-255 characters, no ':' or '*'. */
+  readonly policyName: string;
+  readonly partition: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** Literal start of the environment's log group names, e.g. `/aws/events/genesys/genesys-dev-`. */
+  readonly logGroupNamePrefix: string;
+  /** The environment's partner bus name; `*` may stand for the organization id. */
+  readonly eventBusName: string;
+  /** Literal start of the environment's rule names, e.g. `genesys-dev-`. */
+  readonly ruleNamePrefix: string;
+  /** The AWS provider of the environment's region. @default the stack's default provider */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * The CloudWatch Logs resource policy of one environment, created by the bootstrap stack (applied by an account
+ * admin) so that no pipeline role needs `logs:PutResourcePolicy`/`DeleteResourcePolicy`: those actions have no
+ * resource type (Service Authorization Reference, Amazon CloudWatch Logs), so whoever holds them can replace or
+ * delete every Logs resource policy of the region, another environment's included. One statement lets EventBridge,
+ * on behalf of the environment's rules only (`aws:SourceArn`, rule names under `ruleNamePrefix` on the
+ * environment's bus), write into the environment's log groups only (names under `logGroupNamePrefix`): the shape
+ * of "CloudWatch Logs permissions" in "Using resource-based policies for Amazon EventBridge" (EventBridge User
+ * Guide, https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html), with prefixes instead
+ * of one rule. Log-group targets of the environment stacks create no policy of their own (`deliveryPolicy: "external"`).
+ */
+export class EnvironmentLogDeliveryPolicy extends Construct {
+  readonly policyName: string;
+  /** The policy document as synthesized (literal: no Terraform reference inside). */
+  readonly document: string;
+  readonly resource: CloudwatchLogResourcePolicy;
+
+  constructor(scope: Construct, id: string, props: EnvironmentLogDeliveryPolicyProps) {
+    super(scope, id);
+    const fail = (message: string): never => {
+      throw new Error(`EnvironmentLogDeliveryPolicy "${props.policyName}": ${message}`);
+    };
+    if (props.policyName.length > 255 || !POLICY_NAME.test(props.policyName)) fail("policyName must be 1-255 characters without ':' or '*'");
+    // The prefixes are literal: a wildcard or a short prefix would reach other environments' groups and rules.
+    for (const [field, value] of [["logGroupNamePrefix", props.logGroupNamePrefix], ["ruleNamePrefix", props.ruleNamePrefix]] as const) {
+      if (/[*?$]/.test(value) || value.length < 3) fail(`${field} "${value}" must be a literal prefix of at least 3 characters (no '*', '?' or '$')`);
+    }
+    if (!props.logGroupNamePrefix.startsWith("/")) fail(`logGroupNamePrefix "${props.logGroupNamePrefix}" must be a log group path starting with '/'`);
+    if (!/^[A-Za-z0-9._\-/*]+$/.test(props.eventBusName)) fail(`eventBusName "${props.eventBusName}" is not an event bus name`);
+    this.policyName = props.policyName;
+    this.document = policyDocument({
+      Sid: "EnvironmentRulesWriteTheirLogGroups",
+      Effect: "Allow",
+      Principal: { Service: LOG_WRITERS },
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:${props.logGroupNamePrefix}*:*`,
+      // The rule ARN pins account and region too. No aws:SourceAccount: the guide's example has none, and a key the
+      // service might not send would stop delivery.
+      Condition: { ArnLike: { "aws:SourceArn": `arn:${props.partition}:events:${props.region}:${props.accountId}:rule/${props.eventBusName}/${props.ruleNamePrefix}*` } },
+    });
+    if (this.document.length > MAX_LOGS_RESOURCE_POLICY_CHARS) fail(`the document is ${this.document.length} characters, over CloudWatch Logs' ${MAX_LOGS_RESOURCE_POLICY_CHARS}`);
+    this.resource = new CloudwatchLogResourcePolicy(this, "policy", { policyName: props.policyName, policyDocument: this.document, provider: props.provider });
+  }
+}
 
 export interface EventBridgeLogDeliveryPolicyProps {
   /** 1-255 characters, no ':' or '*'. */
@@ -49,7 +113,7 @@ export class EventBridgeLogDeliveryPolicy extends Construct {
           {
             Sid: `Rule${this.statements.length + 1}WritesItsLogGroups`,
             Effect: "Allow" as const,
-            Principal: { Service: [EVENTS_PRINCIPAL, "delivery.logs.amazonaws.com"] },
+            Principal: { Service: LOG_WRITERS },
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
             Resource: [resource],
             Condition: fromRule(ruleArn),

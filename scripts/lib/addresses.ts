@@ -1,5 +1,5 @@
 /**
- * The Terraform address of every resource and data source of every stack, and the `moved` blocks, as committed in
+ * The Terraform address of every resource and data source of every stack, and the `moved` and `removed` blocks, as committed in
  * test/fixtures/addresses/<stack>.txt: a rename that would destroy and recreate something shows up in review as a
  * changed line of that list (test/addresses.test.ts), and `npm run addresses -- --write` regenerates it.
  */
@@ -16,15 +16,17 @@ interface StackJson {
   resource?: Record<string, Record<string, unknown>>;
   data?: Record<string, Record<string, unknown>>;
   moved?: Array<{ from: string; to: string }>;
+  removed?: Array<{ from: string; lifecycle?: { destroy?: boolean } }>;
 }
 
-/** Sorted lines: `type.name`, `data.type.name`, then `moved <from> -> <to>`. */
+/** Sorted lines: `type.name`, `data.type.name`, then `moved <from> -> <to>`, then `forget <from>` / `destroy <from>`. */
 export function addressLines(stack: StackJson): string[] {
   const names = (blocks: StackJson["resource"], prefix: string) =>
     Object.entries(blocks ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${prefix}${type}.${name}`));
   return [
     ...[...names(stack.resource, ""), ...names(stack.data, "data.")].sort(),
     ...(stack.moved ?? []).map((m) => `moved ${m.from} -> ${m.to}`).sort(),
+    ...(stack.removed ?? []).map((r) => `${r.lifecycle?.destroy === false ? "forget" : "destroy"} ${r.from}`).sort(),
   ];
 }
 

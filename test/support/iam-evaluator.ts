@@ -24,6 +24,10 @@
  *   a set operator is an error here.
  *   Operators: StringEquals, StringNotEquals, StringEqualsIgnoreCase, StringNotEqualsIgnoreCase, StringLike,
  *   StringNotLike, ArnEquals, ArnNotEquals, ArnLike, ArnNotLike, Bool, Null.
+ * - Resource-based policies of the same account, for an AWS service principal (`evaluateForService`; "Principal",
+ *   .../reference_policies_elements_principal.html, "AWS service principals"): a statement applies when its
+ *   `Principal` is `{ "Service": ... }` naming that service; any other Principal form throws. Identity policies and
+ *   Principal are never mixed: `evaluate` ignores Principal, so pass it identity documents only.
  * - Policy variables (.../reference_policies_variables.html): `${key}` in Resource and condition values is replaced by
  *   the request's value of `key`; a missing key makes that Resource entry or condition value match nothing. The
  *   escapes `${*}`, `${?}`, `${$}` stand for the literal characters. Terraform references (`${aws_x.y.z}`) are not
@@ -252,6 +256,20 @@ export function evaluatePolicy(policy: IamPolicy, request: IamRequest, name = "p
     }
   });
   return { decision: deny ? "ExplicitDeny" : allow ? "Allow" : "ImplicitDeny", matched };
+}
+
+/**
+ * A resource-based policy's answer to an AWS service principal (`events.amazonaws.com`) acting in the same account:
+ * only statements whose Principal names that service count. Throws on Principal forms this evaluator does not model.
+ */
+export function evaluateForService(policy: IamPolicy, service: string, request: IamRequest, name = "resource policy"): Evaluation {
+  const statements = asList(policy.Statement).filter((s, i) => {
+    const principal = s.Principal as { Service?: string | readonly string[] } | undefined;
+    const keys = principal && typeof principal === "object" ? Object.keys(principal) : [];
+    if (keys.length !== 1 || keys[0] !== "Service") throw new Error(`${name}: statement ${s.Sid ?? i} has Principal ${JSON.stringify(s.Principal)}; only { "Service": ... } is modelled`);
+    return asList(principal?.Service).includes(service);
+  });
+  return evaluatePolicy({ Statement: statements }, request, name);
 }
 
 /** The decision for a principal with identity-based policies and an optional permissions boundary. */

@@ -173,6 +173,30 @@ describe("evaluatePlan on fixtures", () => {
     expect(evaluatePlan(load("forget.json"), { allowDestroy: ["genesyscloud_oauth_client.smoke_a", "aws_secretsmanager_secret.smoke"] }).ok).toBe(true);
   });
 
+  it("the Logs policy handover (README \"Terraform addresses\"): its forget is blocked until that exact address is allowed", () => {
+    // Shape of a `removed { destroy = false }` change as Terraform 1.11 writes it (terraform show -json of such a plan).
+    const plan = JSON.stringify({
+      format_version: "1.2",
+      terraform_version: "1.11.4",
+      applyable: true,
+      complete: true,
+      errored: false,
+      resource_changes: [
+        {
+          address: "aws_cloudwatch_log_resource_policy.log_delivery",
+          mode: "managed",
+          type: "aws_cloudwatch_log_resource_policy",
+          name: "log_delivery",
+          provider_name: "registry.terraform.io/hashicorp/aws",
+          change: { actions: ["forget"], before: { policy_name: "genesys-dev-eventbridge-logs" }, after: null, after_unknown: {}, before_sensitive: {}, after_sensitive: false },
+          action_reason: "delete_because_no_resource_config",
+        },
+      ],
+    });
+    expect(evaluatePlan(parsePlan(plan, "handover")).destructive.map((d) => [d.change.kind, d.blocked])).toEqual([["forget", true]]);
+    expect(evaluatePlan(parsePlan(plan, "handover"), { allowDestroy: ["aws_cloudwatch_log_resource_policy.log_delivery"] }).ok).toBe(true);
+  });
+
   it("updates of protected attributes are blocked, with what changed and no sensitive value; harmless updates pass", () => {
     const r = evaluatePlan(load("protected-updates.json"));
     expect(r.ok).toBe(false);

@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Approval gate that fails closed: before the deploy workflow lets any job into the `staging` or `prod`
- * GitHub environment, this asks GitHub whether each of those environments exists and is protected by
+ * Approval gate that fails closed: before the deploy or the rotation workflow (deploy.yml, rotate-secrets.yml) lets
+ * any job into the `staging` or `prod` GitHub environment, this asks GitHub whether each of those environments exists and is protected by
  * required reviewers. Anything but the documented answer of a protected environment fails the job.
  *
  * Why: a job that names an environment which does not exist CREATES it, without protection rules; and on
@@ -32,7 +32,9 @@
  * can_admins_bypass === true is reported as a warning (admins can also edit the rules themselves).
  *
  * CLI: node .github/scripts/check-environment-gates.js
- *   env GATE_ENVIRONMENTS ("staging prod"), GITHUB_REPOSITORY (owner/repo), GITHUB_TOKEN,
+ *   env GATE_ENVIRONMENTS ("staging prod"), GATE_BRANCH_ONLY_ENVIRONMENTS (optional, "dev": checked for their
+ *   deployment branches only, also when GATE_ENVIRONMENTS names them; see planChecks), GATE_DEPLOY_BRANCHES
+ *   (optional, default "main"), GITHUB_REPOSITORY (owner/repo), GITHUB_TOKEN,
  *   GITHUB_API_URL (default https://api.github.com), GITHUB_STEP_SUMMARY (optional).
  *   Exit 0: every environment is gated; 1: at least one is not, or the answer could not be judged.
  */
@@ -209,6 +211,21 @@ async function getRepoJson(o) {
   return last;
 }
 
+/**
+ * Which environment is checked how, in order: every name in GATE_ENVIRONMENTS, then those only in
+ * GATE_BRANCH_ONLY_ENVIRONMENTS, each once. Reviewers are required for every one of them EXCEPT those named in
+ * GATE_BRANCH_ONLY_ENVIRONMENTS (deny by default: a name nobody listed as branch-only needs reviewers). So a matrix
+ * job can pass its own environment (`GATE_ENVIRONMENTS: ${{ matrix.env }}`, `GATE_BRANCH_ONLY_ENVIRONMENTS: dev`):
+ * its dev leg checks dev's branches, its staging and prod legs their reviewers. Pure.
+ * @param {Record<string, string | undefined>} env
+ * @returns {{ environment: string, requireReviewers: boolean }[]}
+ */
+function planChecks(env) {
+  const words = (/** @type {string | undefined} */ v) => (v ?? "").split(/[\s,]+/).filter(Boolean);
+  const branchOnly = words(env.GATE_BRANCH_ONLY_ENVIRONMENTS);
+  return [...new Set([...words(env.GATE_ENVIRONMENTS), ...branchOnly])].map((environment) => ({ environment, requireReviewers: !branchOnly.includes(environment) }));
+}
+
 /** Escapes a workflow command's data (https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts). @param {string} s */
 const escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 
@@ -232,8 +249,6 @@ async function main(env, deps = {}) {
   const write = deps.write ?? ((line) => process.stdout.write(`${line}\n`));
   const words = (/** @type {string | undefined} */ v) => (v ?? "").split(/[\s,]+/).filter(Boolean);
   const environments = words(env.GATE_ENVIRONMENTS);
-  // Environments checked for their branch restriction only (dev: no reviewers, but only main may reach its role).
-  const branchOnly = words(env.GATE_BRANCH_ONLY_ENVIRONMENTS);
   const allowedBranches = words(env.GATE_DEPLOY_BRANCHES).length > 0 ? words(env.GATE_DEPLOY_BRANCHES) : ["main"];
   const repository = env.GITHUB_REPOSITORY ?? "";
   const token = env.GITHUB_TOKEN ?? "";
@@ -246,8 +261,7 @@ async function main(env, deps = {}) {
     return { exitCode: 1, results: [] };
   }
   const results = [];
-  for (const environment of [...environments, ...branchOnly]) {
-    const requireReviewers = environments.includes(environment);
+  for (const { environment, requireReviewers } of planChecks(env)) {
     const request = { apiUrl: env.GITHUB_API_URL || "https://api.github.com", repository, token, fetchImpl: deps.fetchImpl, retryDelayMs: deps.retryDelayMs };
     const base = `environments/${encodeURIComponent(environment)}`;
     const answer = await getRepoJson({ ...request, path: base });
@@ -270,7 +284,7 @@ async function main(env, deps = {}) {
   return { exitCode, results };
 }
 
-module.exports = { evaluateEnvironment, evaluateBranchPolicies, getRepoJson, renderSummary, main, API_VERSION };
+module.exports = { evaluateEnvironment, evaluateBranchPolicies, getRepoJson, planChecks, renderSummary, main, API_VERSION };
 
 if (require.main === module) {
   main(process.env).then(

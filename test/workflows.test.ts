@@ -687,6 +687,17 @@ describe("rotate-secrets.yml: approval gates before the rotation role and the Te
     });
     expect(late).toMatch(/rotate: must check again that "prod" is gated/);
     expect(violations((wf) => (recheckStep(wf).if = "matrix.env == 'dev'"))).toMatch(/rotate: must check again that "prod"/);
+    // After `npm ci` (the toolchain action): with id-token: write, dependencies' code could already mint the OIDC token.
+    const afterNpm = (wf: Workflow, id: string) => {
+      const s = stepsOf(job(wf, id));
+      move(s, s.findIndex((x) => /check-environment-gates/.test(x.run ?? "")), s.findIndex((x) => x.uses === "./.github/actions/setup-toolchain"));
+    };
+    expect(violations((wf) => afterNpm(wf, "rotate"))).toMatch(/rotate: must check again that "staging" is gated.*with id-token: write only checkout and setup-node may run before it/);
+    expect(checkApprovalGates((() => {
+      const wf = clone(byName("deploy.yml").doc);
+      afterNpm(wf, "apply-prod");
+      return wf;
+    })()).join("\n")).toMatch(/apply-prod: must check again that "prod" is gated.*only checkout and setup-node/);
     // The leg's own environment declared branch-only: the script would not ask for reviewers.
     expect(violations((wf) => (recheckStep(wf).env = { ...recheckStep(wf).env, GATE_BRANCH_ONLY_ENVIRONMENTS: "dev ${{ matrix.env }}" }))).toMatch(/rotate: must check again that "staging"/);
     const stagingOnly = violations((wf) => (recheckStep(wf).env = { ...recheckStep(wf).env, GATE_ENVIRONMENTS: "staging" }));

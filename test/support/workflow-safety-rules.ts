@@ -68,7 +68,8 @@ export function isCredentialStep(step: Step): boolean {
  *   (always(), failure(), cancelled() in `if`);
  * - its own steps run the gate script on that environment (literally, or by the very expression of its
  *   `environment:`, e.g. `${{ matrix.env }}`), unconditionally, before the first step that assumes a role or reads a
- *   secret; its job env reads no secret (that would reach every step, the re-check's predecessors included).
+ *   secret, and, when the job has id-token: write, before any step but checkout and setup-node (every step may then
+ *   request the environment's OIDC token); its job env reads no secret (that would reach every step).
  * A gate job (runs the gate script, holds no credential) names no environment (that would create a missing one), is
  * not conditional, cannot be skipped into success (no continue-on-error), may read environments (actions: read)
  * and passes GITHUB_TOKEN to the script. Applies to every workflow file: one without protected jobs needs no gate.
@@ -168,9 +169,16 @@ function checkGatedJob(wf: Workflow, id: string, job: Job, named: string, env: s
     const unconditional = s.if === undefined && (s as Step & { "continue-on-error"?: unknown })["continue-on-error"] === undefined;
     return unconditional && (checked.includes(env) || checked.includes(own));
   });
-  const credentials = indexOf(job, (s) => gateEnvironments(s).length === 0 && isCredentialStep(s));
+  // With id-token: write, every step can request the environment's OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN
+  // are in each step's env), so only checkout and setup-node may come first; `npm ci` runs dependencies' code.
+  const oidc = permissionsOf(job.permissions)["id-token"] === "write";
+  const before = (s: Step) => usesAction(s, "actions/checkout@") || usesAction(s, "actions/setup-node@");
+  const credentials = indexOf(job, (s) => gateEnvironments(s).length === 0 && (isCredentialStep(s) || (oidc && !before(s))));
   if (check < 0 || (credentials >= 0 && check > credentials)) {
-    problems.push(`${id}: must check again that "${env}" is gated, in the job, before it assumes a role or reads a secret (run ${GATE_SCRIPT} with GATE_ENVIRONMENTS naming it)`);
+    problems.push(
+      `${id}: must check again that "${env}" is gated, in the job, before it assumes a role or reads a secret (run ${GATE_SCRIPT} with GATE_ENVIRONMENTS naming it` +
+        `${oidc ? "; with id-token: write only checkout and setup-node may run before it" : ""})`,
+    );
   }
   if (/\bsecrets\./.test(JSON.stringify(job.env ?? {}))) problems.push(`${id}: its job env reads a secret, which every step sees before the gate re-check; move it to the step that needs it`);
   const path = [id, ...[...upstream].filter((dep) => dep !== gate[0] && transitiveNeeds(wf, dep).has(gate[0]))];

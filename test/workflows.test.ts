@@ -643,7 +643,7 @@ describe("rotate-secrets.yml: approval gates before the rotation role and the Te
   it("a gate job without environment checks staging and prod (dev's branches) before outputs; notify hears of its failure", () => {
     const gates = job(doc, "gates");
     expect([gates.environment, gates.needs, gates.if]).toEqual([undefined, undefined, undefined]);
-    expect(permissionsOf(gates.permissions)).toEqual({ contents: "read", actions: "read" });
+    expect(permissionsOf(gates.permissions)).toEqual({ contents: "read", actions: "read", "pull-requests": "read" });
     const step = stepsOf(gates).find((s) => s.run === "node .github/scripts/check-environment-gates.js");
     expect(step?.env).toMatchObject({ GATE_ENVIRONMENTS: "staging prod", GATE_BRANCH_ONLY_ENVIRONMENTS: "dev" });
     expect(needsOf(job(doc, "outputs"))).toEqual(["gates"]);
@@ -710,6 +710,20 @@ describe("rotate-secrets.yml: approval gates before the rotation role and the Te
     const gateStep = (wf: Workflow): Step => stepsOf(job(wf, "gates")).find((s) => /check-environment-gates/.test(s.run ?? "")) as Step;
     expect(violations((wf) => (gateStep(wf).env = { ...gateStep(wf).env, GATE_ENVIRONMENTS: "staging" }))).toMatch(/rotate: runs in protected environment "prod" without/);
     expect(violations((wf) => (gateStep(wf).env = { ...gateStep(wf).env, GATE_BRANCH_ONLY_ENVIRONMENTS: "dev prod" }))).toMatch(/rotate: runs in protected environment "prod" without/);
+  });
+
+  it("every gate step takes GATE_MODE from the repository variable, in a job that may read pull requests (recorded approval)", () => {
+    for (const file of ["deploy.yml", "rotate-secrets.yml"]) {
+      const wf = byName(file).doc;
+      const gateSteps = Object.entries(wf.jobs).flatMap(([id, j]) => stepsOf(j).filter((s) => /check-environment-gates/.test(s.run ?? "")).map((s) => [id, s] as const));
+      expect(gateSteps.length).toBeGreaterThanOrEqual(2);
+      for (const [id, s] of gateSteps) {
+        expect([id, s.env?.GATE_MODE]).toEqual([id, "${{ vars.GATE_MODE }}"]);
+        expect([id, permissionsOf(job(wf, id).permissions)["pull-requests"]]).toEqual([id, "read"]);
+      }
+    }
+    expect(violations((wf) => (recheckStep(wf).env = { ...recheckStep(wf).env, GATE_MODE: "recorded-approval" }))).toMatch(/rotate: GATE_MODE must come from the repository variable/);
+    expect(violations((wf) => (job(wf, "gates").permissions = { contents: "read", actions: "read" }))).toMatch(/gates: passes GATE_MODE, so it needs permissions pull-requests: read/);
   });
 
   it("reads matrices: a literal dev-only matrix needs no gate, an include that adds prod does", () => {

@@ -34,7 +34,8 @@
  * CLI: node .github/scripts/check-environment-gates.js
  *   env GATE_ENVIRONMENTS ("staging prod"), GATE_BRANCH_ONLY_ENVIRONMENTS (optional, "dev": checked for their
  *   deployment branches only, also when GATE_ENVIRONMENTS names them; see planChecks), GATE_DEPLOY_BRANCHES
- *   (optional, default "main"), GITHUB_REPOSITORY (owner/repo), GITHUB_TOKEN,
+ *   (optional, default "main"), GATE_MODE (the repository variable vars.GATE_MODE: unset/"environment-reviewers", or
+ *   "recorded-approval": see recorded-approval.js; any other value fails), GITHUB_REPOSITORY (owner/repo), GITHUB_TOKEN,
  *   GITHUB_API_URL (default https://api.github.com), GITHUB_STEP_SUMMARY (optional).
  *   Exit 0: every environment is gated; 1: at least one is not, or the answer could not be judged.
  */
@@ -42,6 +43,7 @@
 "use strict";
 
 const fs = require("node:fs");
+const { MODE_RECORDED, parseGateMode, checkRecordedApproval } = require("./recorded-approval.js");
 
 const API_VERSION = "2022-11-28";
 const DOCS = "docs/ci-cd.md (Approval gates)";
@@ -256,26 +258,39 @@ async function main(env, deps = {}) {
   if (environments.length === 0) config.push("GATE_ENVIRONMENTS is empty: name the environments to check (e.g. \"staging prod\"); checking nothing is not a pass");
   if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) config.push(`GITHUB_REPOSITORY must be owner/repo, got ${show(repository)}`);
   if (token === "") config.push("GITHUB_TOKEN is empty: pass ${{ github.token }} to the step through env");
+  const gateMode = parseGateMode(env.GATE_MODE);
+  if ("error" in gateMode) config.push(gateMode.error);
   if (config.length > 0) {
     for (const c of config) write(`::error title=Approval gate check misconfigured::${escapeData(c)}`);
     return { exitCode: 1, results: [] };
   }
   const results = [];
+  // GATE_MODE=recorded-approval (recorded-approval.js): a reviewed environment needs no required reviewers, but its
+  // branch policy still, and the run's commit a recorded approval (asked once per run, whichever environment asks).
+  const recorded = "mode" in gateMode && gateMode.mode === MODE_RECORDED;
+  const request = { apiUrl: env.GITHUB_API_URL || "https://api.github.com", repository, token, fetchImpl: deps.fetchImpl, retryDelayMs: deps.retryDelayMs };
+  /** @type {Awaited<ReturnType<typeof checkRecordedApproval>> | undefined} */
+  let approval;
   for (const { environment, requireReviewers } of planChecks(env)) {
-    const request = { apiUrl: env.GITHUB_API_URL || "https://api.github.com", repository, token, fetchImpl: deps.fetchImpl, retryDelayMs: deps.retryDelayMs };
     const base = `environments/${encodeURIComponent(environment)}`;
     const answer = await getRepoJson({ ...request, path: base });
-    const result = answer.status === 0 ? { environment, ok: false, problems: [`could not ask GitHub about "${environment}" (${answer.text}).`], warnings: [], reviewers: [] } : evaluateEnvironment(environment, answer, { requireReviewers });
+    const result = answer.status === 0 ? { environment, ok: false, problems: [`could not ask GitHub about "${environment}" (${answer.text}).`], warnings: [], reviewers: [] } : evaluateEnvironment(environment, answer, { requireReviewers: requireReviewers && !recorded });
     const branchPolicy = isObject(answer.body) ? answer.body.deployment_branch_policy : undefined;
     if (answer.status === 200 && isObject(branchPolicy) && branchPolicy.custom_branch_policies === true) {
       const policies = await getRepoJson({ ...request, path: `${base}/deployment-branch-policies?per_page=100` });
       result.problems.push(...evaluateBranchPolicies(environment, policies, allowedBranches));
-      result.ok = result.problems.length === 0;
     }
+    if (recorded && requireReviewers) {
+      approval ??= await checkRecordedApproval(env, (path) => getRepoJson({ ...request, path }), allowedBranches);
+      result.problems.push(...approval.problems.map((p) => `recorded approval (GATE_MODE=${MODE_RECORDED}): ${p}`));
+      result.reviewers = approval.approvers.map((a) => `${a} (approved pull request #${approval?.pullRequest})`);
+    }
+    result.ok = result.problems.length === 0;
     results.push(result);
     for (const p of result.problems) write(`::error title=Approval gate missing (${environment})::${escapeData(p)}`);
     for (const w of result.warnings) write(`::warning title=Approval gate (${environment})::${escapeData(w)}`);
-    if (result.ok && requireReviewers) write(`${environment}: gated by required reviewers (${result.reviewers.join(", ")}), self-review prevented, deployments from ${allowedBranches.join(", ")} only.`);
+    if (result.ok && requireReviewers && !recorded) write(`${environment}: gated by required reviewers (${result.reviewers.join(", ")}), self-review prevented, deployments from ${allowedBranches.join(", ")} only.`);
+    if (result.ok && requireReviewers && recorded) write(`${environment}: recorded approval by ${result.reviewers.join(", ")} (GATE_MODE=${MODE_RECORDED}), deployments from ${allowedBranches.join(", ")} only.`);
     if (result.ok && !requireReviewers) write(`${environment}: deployments from ${allowedBranches.join(", ")} only (no reviewers required).`);
   }
   if (env.GITHUB_STEP_SUMMARY) fs.appendFileSync(env.GITHUB_STEP_SUMMARY, renderSummary(results));

@@ -99,6 +99,17 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
     }
   }
 
+  // The gate mode is the repository's setting (vars.GATE_MODE, docs/ci-cd.md), never a value a workflow picks; with it
+  // the job must be able to read pull requests (recorded-approval.js).
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    for (const s of steps(job).filter((x) => runs(x, GATE_RUN))) {
+      const mode = s.env?.GATE_MODE;
+      if (mode === undefined) continue;
+      if (String(mode).replace(/\s+/g, "") !== "${{vars.GATE_MODE}}") problems.push(`${id}: GATE_MODE must come from the repository variable (\${{ vars.GATE_MODE }}), not ${JSON.stringify(mode)}`);
+      if (permissionsOf(job.permissions)["pull-requests"] !== "read") problems.push(`${id}: passes GATE_MODE, so it needs permissions pull-requests: read (recorded-approval reads the pull request's reviews)`);
+    }
+  }
+
   const protectedJobs: string[] = [];
   for (const [id, job] of Object.entries(wf.jobs)) {
     const named = environmentName(job);

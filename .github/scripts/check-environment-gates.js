@@ -23,7 +23,9 @@
  *   so the job grants `permissions: actions: read` (without it GitHub answers 403 "Resource not accessible
  *   by integration").
  *
- * Passes an environment only when ALL of these hold in the answer:
+ * With GATE_MODE=recorded-approval (recorded-approval.js) the reviewer items below are replaced by a recorded approval
+ * of the merged pull request; the branch items still hold. Otherwise it passes an environment only when ALL of these
+ * hold in the answer:
  *   - HTTP 200 with a JSON object naming that environment;
  *   - a protection rule of type "required_reviewers" listing at least one reviewer;
  *   - that rule has prevent_self_review === true (whoever started the run cannot approve it);

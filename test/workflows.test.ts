@@ -18,9 +18,12 @@ import {
   isGuardStep,
   isSmokeStep,
   Job,
+  needsOf,
+  permissionsOf,
   Step,
   Workflow,
 } from "./support/workflow-rules";
+import { planChecks } from "../.github/scripts/check-environment-gates";
 import {
   checkAllowDestroy,
   checkApprovalGates,
@@ -114,6 +117,10 @@ describe.each(workflowFiles)("%s: common rules", (file) => {
 
   it("puts no ${{ }} expression into run scripts or github-script code (values go through env:)", () => {
     expect(checkNoScriptExpressions(doc)).toEqual([]);
+  });
+
+  it("lets no job into staging or prod (literally or through a matrix) before a gate job, nor without its own re-check before credentials", () => {
+    expect(checkApprovalGates(doc)).toEqual([]);
   });
 });
 
@@ -602,7 +609,8 @@ describe("rotate-secrets.yml", () => {
   it("notifies through an issue when rotation fails or is cancelled (a pending job displaced in deploy-<env>)", () => {
     const notify = job(doc, "notify");
     expect(notify.if).toBe("always() && (contains(needs.*.result, 'failure') || contains(needs.*.result, 'cancelled'))");
-    expect(notify.needs).toEqual(["outputs", "rotate"]);
+    // gates as well (issue #10): a failed gate skips outputs and rotate, and that month's rotation must not vanish silently.
+    expect(notify.needs).toEqual(["gates", "outputs", "rotate"]);
     expect(notify.permissions).toEqual({ "issues": "write" });
   });
 
@@ -619,6 +627,128 @@ describe("rotate-secrets.yml", () => {
     const s = stepsOf(job(smokeFirst, "rotate"));
     move(s, s.findIndex((x) => /--only token/.test(x.run ?? "")), s.findIndex((x) => /npm run --silent rotate/.test(x.run ?? "")));
     expect(checkRotateJobs(smokeFirst).join("\n")).toMatch(/--only token after rotating/);
+  });
+});
+
+describe("rotate-secrets.yml: approval gates before the rotation role and the Terraform client's secret (issue #10)", () => {
+  const { doc } = byName("rotate-secrets.yml");
+  const violations = (mutate: (wf: Workflow) => void, base: Workflow = doc): string => {
+    const wf = clone(base);
+    mutate(wf);
+    return checkApprovalGates(wf).join("\n");
+  };
+  const recheckIndex = (wf: Workflow): number => stepsOf(job(wf, "rotate")).findIndex((s) => /check-environment-gates/.test(s.run ?? ""));
+  const recheckStep = (wf: Workflow): Step => stepsOf(job(wf, "rotate"))[recheckIndex(wf)];
+
+  it("a gate job without environment checks staging and prod (dev's branches) before outputs; notify hears of its failure", () => {
+    const gates = job(doc, "gates");
+    expect([gates.environment, gates.needs, gates.if]).toEqual([undefined, undefined, undefined]);
+    expect(permissionsOf(gates.permissions)).toEqual({ contents: "read", actions: "read", "pull-requests": "read" });
+    const step = stepsOf(gates).find((s) => s.run === "node .github/scripts/check-environment-gates.js");
+    expect(step?.env).toMatchObject({ GATE_ENVIRONMENTS: "staging prod", GATE_BRANCH_ONLY_ENVIRONMENTS: "dev" });
+    expect(needsOf(job(doc, "outputs"))).toEqual(["gates"]);
+    expect(needsOf(job(doc, "rotate"))).toEqual(["outputs"]);
+  });
+
+  it("the rotate job re-checks its own environment first: the script's own reading of the step gives reviewers for staging and prod, branches for dev", () => {
+    const rotate = job(doc, "rotate");
+    expect(permissionsOf(rotate.permissions).actions).toBe("read");
+    const step = recheckStep(doc);
+    expect(step.env?.GATE_ENVIRONMENTS).toBe("${{ matrix.env }}");
+    // Each leg as GitHub would substitute matrix.env, read by the script itself (planChecks).
+    const legs = ["dev", "staging", "prod"].map((env) => {
+      const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v).replace("${{ matrix.env }}", env)]));
+      // The leg's own environment first; dev (branch-only) is checked on every leg, which costs one request.
+      return planChecks(stepEnv).map((c) => `${c.environment}:${c.requireReviewers ? "reviewers" : "branches"}`);
+    });
+    expect(legs).toEqual([["dev:branches"], ["staging:reviewers", "dev:branches"], ["prod:reviewers", "dev:branches"]]);
+    // An environment nobody listed as branch-only needs reviewers (deny by default).
+    expect(planChecks({ GATE_ENVIRONMENTS: "qa", GATE_BRANCH_ONLY_ENVIRONMENTS: "dev" })[0]).toEqual({ environment: "qa", requireReviewers: true });
+    const s = stepsOf(rotate);
+    const firstCredential = s.findIndex((x) => (x.uses ?? "").startsWith("aws-actions/") || /secrets\.GENESYSCLOUD/.test(JSON.stringify(x.env ?? {})));
+    expect(recheckIndex(doc)).toBeGreaterThanOrEqual(0);
+    expect(recheckIndex(doc)).toBeLessThan(firstCredential);
+    expect([step.if, (step as Step & { "continue-on-error"?: unknown })["continue-on-error"]]).toEqual([undefined, undefined]);
+  });
+
+  it("the rule flags the rotate job when outputs no longer needs the gate (the matrix is computed, so it may be staging or prod)", () => {
+    const out = violations((wf) => delete job(wf, "outputs").needs);
+    expect(out).toMatch(/rotate: runs in protected environment "staging" without \(transitively\) needing a gate job that checks "staging"/);
+    expect(out).toMatch(/rotate: runs in protected environment "prod" without/);
+    // The plan-environment job itself is not protected; the rotate-specific test above pins its dependency.
+    expect(out).not.toMatch(/^outputs:/m);
+  });
+
+  it("the rule flags a missing, late, conditional or misdirected re-check", () => {
+    expect(violations((wf) => stepsOf(job(wf, "rotate")).splice(recheckIndex(wf), 1))).toMatch(/rotate: must check again that "staging" is gated, in the job, before it assumes a role or reads a secret/);
+    const late = violations((wf) => {
+      const s = stepsOf(job(wf, "rotate"));
+      move(s, recheckIndex(wf), s.findIndex((x) => (x.uses ?? "").startsWith("aws-actions/")));
+    });
+    expect(late).toMatch(/rotate: must check again that "prod" is gated/);
+    expect(violations((wf) => (recheckStep(wf).if = "matrix.env == 'dev'"))).toMatch(/rotate: must check again that "prod"/);
+    // After `npm ci` (the toolchain action): with id-token: write, dependencies' code could already mint the OIDC token.
+    const afterNpm = (wf: Workflow, id: string) => {
+      const s = stepsOf(job(wf, id));
+      move(s, s.findIndex((x) => /check-environment-gates/.test(x.run ?? "")), s.findIndex((x) => x.uses === "./.github/actions/setup-toolchain"));
+    };
+    expect(violations((wf) => afterNpm(wf, "rotate"))).toMatch(/rotate: must check again that "staging" is gated.*with id-token: write only checkout and setup-node may run before it/);
+    expect(checkApprovalGates((() => {
+      const wf = clone(byName("deploy.yml").doc);
+      afterNpm(wf, "apply-prod");
+      return wf;
+    })()).join("\n")).toMatch(/apply-prod: must check again that "prod" is gated.*only checkout and setup-node/);
+    // The leg's own environment declared branch-only: the script would not ask for reviewers.
+    expect(violations((wf) => (recheckStep(wf).env = { ...recheckStep(wf).env, GATE_BRANCH_ONLY_ENVIRONMENTS: "dev ${{ matrix.env }}" }))).toMatch(/rotate: must check again that "staging"/);
+    const stagingOnly = violations((wf) => (recheckStep(wf).env = { ...recheckStep(wf).env, GATE_ENVIRONMENTS: "staging" }));
+    expect(stagingOnly).toMatch(/rotate: must check again that "prod"/);
+    expect(stagingOnly).not.toMatch(/"staging" is gated/);
+    expect(violations((wf) => (job(wf, "rotate").env = { ...job(wf, "rotate").env, TOKEN: "${{ secrets.GENESYSCLOUD_OAUTHCLIENT_SECRET }}" }))).toMatch(/rotate: its job env reads a secret/);
+  });
+
+  it("the rule flags a gate that leaves prod out, or that lists it as branch-only", () => {
+    const gateStep = (wf: Workflow): Step => stepsOf(job(wf, "gates")).find((s) => /check-environment-gates/.test(s.run ?? "")) as Step;
+    expect(violations((wf) => (gateStep(wf).env = { ...gateStep(wf).env, GATE_ENVIRONMENTS: "staging" }))).toMatch(/rotate: runs in protected environment "prod" without/);
+    expect(violations((wf) => (gateStep(wf).env = { ...gateStep(wf).env, GATE_BRANCH_ONLY_ENVIRONMENTS: "dev prod" }))).toMatch(/rotate: runs in protected environment "prod" without/);
+  });
+
+  it("every gate step takes GATE_MODE from the repository variable, in a job that may read pull requests (recorded approval)", () => {
+    for (const file of ["deploy.yml", "rotate-secrets.yml"]) {
+      const wf = byName(file).doc;
+      const gateSteps = Object.entries(wf.jobs).flatMap(([id, j]) => stepsOf(j).filter((s) => /check-environment-gates/.test(s.run ?? "")).map((s) => [id, s] as const));
+      expect(gateSteps.length).toBeGreaterThanOrEqual(2);
+      for (const [id, s] of gateSteps) {
+        expect([id, s.env?.GATE_MODE]).toEqual([id, "${{ vars.GATE_MODE }}"]);
+        expect([id, permissionsOf(job(wf, id).permissions)["pull-requests"]]).toEqual([id, "read"]);
+      }
+    }
+    expect(violations((wf) => (recheckStep(wf).env = { ...recheckStep(wf).env, GATE_MODE: "recorded-approval" }))).toMatch(/rotate: GATE_MODE must come from the repository variable/);
+    expect(violations((wf) => (job(wf, "gates").permissions = { contents: "read", actions: "read" }))).toMatch(/gates: passes GATE_MODE, so it needs permissions pull-requests: read/);
+  });
+
+  it("reads matrices: a literal dev-only matrix needs no gate, an include that adds prod does", () => {
+    const devOnly = (wf: Workflow) => {
+      for (const id of ["outputs", "rotate"]) job(wf, id).strategy = { matrix: { env: ["dev"] } };
+      delete job(wf, "outputs").needs;
+      stepsOf(job(wf, "rotate")).splice(recheckIndex(wf), 1);
+    };
+    expect(violations(devOnly)).toBe("");
+    const withProd = violations((wf) => {
+      devOnly(wf);
+      job(wf, "rotate").strategy = { matrix: { env: ["dev"], include: [{ env: "prod" }] } };
+    });
+    expect(withProd).toMatch(/rotate: runs in protected environment "prod" without/);
+    expect(withProd).not.toMatch(/"staging"/);
+  });
+
+  it("drift.yml (no gate job: plan environments only) would be flagged if a job entered staging or prod", () => {
+    const drift = byName("drift.yml").doc;
+    expect(checkApprovalGates(drift)).toEqual([]);
+    const out = violations((wf) => (job(wf, "drift").environment = "${{ matrix.env }}"), drift);
+    expect(out).toMatch(/drift: runs in protected environment "staging" without/);
+    expect(out).toMatch(/drift: runs in protected environment "prod" without/);
+    expect(out).toMatch(/no job runs \.github\/scripts\/check-environment-gates\.js/);
+    expect(violations((wf) => (job(wf, "drift").environment = "${{ inputs.env }}"), drift)).toMatch(/drift: environment "\$\{\{ inputs.env \}\}" is an expression this rule cannot read/);
   });
 });
 

@@ -24,6 +24,7 @@ export function getRepoJson(o: {
   retryDelayMs?: number;
   timeoutMs?: number;
 }): Promise<ApiAnswer>;
+export function planChecks(env: Record<string, string | undefined>): { environment: string; requireReviewers: boolean }[];
 export function renderSummary(results: GateResult[]): string;
 export function main(
   env: Record<string, string | undefined>,

@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Approval gate that fails closed: before the deploy workflow lets any job into the `staging` or `prod`
- * GitHub environment, this asks GitHub whether each of those environments exists and is protected by
+ * Approval gate that fails closed: before the deploy or the rotation workflow (deploy.yml, rotate-secrets.yml) lets
+ * any job into the `staging` or `prod` GitHub environment, this asks GitHub whether each of those environments exists and is protected by
  * required reviewers. Anything but the documented answer of a protected environment fails the job.
  *
  * Why: a job that names an environment which does not exist CREATES it, without protection rules; and on
@@ -23,7 +23,9 @@
  *   so the job grants `permissions: actions: read` (without it GitHub answers 403 "Resource not accessible
  *   by integration").
  *
- * Passes an environment only when ALL of these hold in the answer:
+ * With GATE_MODE=recorded-approval (recorded-approval.js) the reviewer items below are replaced by a recorded approval
+ * of the merged pull request; the branch items still hold. Otherwise it passes an environment only when ALL of these
+ * hold in the answer:
  *   - HTTP 200 with a JSON object naming that environment;
  *   - a protection rule of type "required_reviewers" listing at least one reviewer;
  *   - that rule has prevent_self_review === true (whoever started the run cannot approve it);
@@ -32,7 +34,10 @@
  * can_admins_bypass === true is reported as a warning (admins can also edit the rules themselves).
  *
  * CLI: node .github/scripts/check-environment-gates.js
- *   env GATE_ENVIRONMENTS ("staging prod"), GITHUB_REPOSITORY (owner/repo), GITHUB_TOKEN,
+ *   env GATE_ENVIRONMENTS ("staging prod"), GATE_BRANCH_ONLY_ENVIRONMENTS (optional, "dev": checked for their
+ *   deployment branches only, also when GATE_ENVIRONMENTS names them; see planChecks), GATE_DEPLOY_BRANCHES
+ *   (optional, default "main"), GATE_MODE (the repository variable vars.GATE_MODE: unset/"environment-reviewers", or
+ *   "recorded-approval": see recorded-approval.js; any other value fails), GITHUB_REPOSITORY (owner/repo), GITHUB_TOKEN,
  *   GITHUB_API_URL (default https://api.github.com), GITHUB_STEP_SUMMARY (optional).
  *   Exit 0: every environment is gated; 1: at least one is not, or the answer could not be judged.
  */
@@ -40,6 +45,7 @@
 "use strict";
 
 const fs = require("node:fs");
+const { MODE_RECORDED, parseGateMode, checkRecordedApproval } = require("./recorded-approval.js");
 
 const API_VERSION = "2022-11-28";
 const DOCS = "docs/ci-cd.md (Approval gates)";
@@ -209,6 +215,21 @@ async function getRepoJson(o) {
   return last;
 }
 
+/**
+ * Which environment is checked how, in order: every name in GATE_ENVIRONMENTS, then those only in
+ * GATE_BRANCH_ONLY_ENVIRONMENTS, each once. Reviewers are required for every one of them EXCEPT those named in
+ * GATE_BRANCH_ONLY_ENVIRONMENTS (deny by default: a name nobody listed as branch-only needs reviewers). So a matrix
+ * job can pass its own environment (`GATE_ENVIRONMENTS: ${{ matrix.env }}`, `GATE_BRANCH_ONLY_ENVIRONMENTS: dev`):
+ * its dev leg checks dev's branches, its staging and prod legs their reviewers. Pure.
+ * @param {Record<string, string | undefined>} env
+ * @returns {{ environment: string, requireReviewers: boolean }[]}
+ */
+function planChecks(env) {
+  const words = (/** @type {string | undefined} */ v) => (v ?? "").split(/[\s,]+/).filter(Boolean);
+  const branchOnly = words(env.GATE_BRANCH_ONLY_ENVIRONMENTS);
+  return [...new Set([...words(env.GATE_ENVIRONMENTS), ...branchOnly])].map((environment) => ({ environment, requireReviewers: !branchOnly.includes(environment) }));
+}
+
 /** Escapes a workflow command's data (https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts). @param {string} s */
 const escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 
@@ -232,8 +253,6 @@ async function main(env, deps = {}) {
   const write = deps.write ?? ((line) => process.stdout.write(`${line}\n`));
   const words = (/** @type {string | undefined} */ v) => (v ?? "").split(/[\s,]+/).filter(Boolean);
   const environments = words(env.GATE_ENVIRONMENTS);
-  // Environments checked for their branch restriction only (dev: no reviewers, but only main may reach its role).
-  const branchOnly = words(env.GATE_BRANCH_ONLY_ENVIRONMENTS);
   const allowedBranches = words(env.GATE_DEPLOY_BRANCHES).length > 0 ? words(env.GATE_DEPLOY_BRANCHES) : ["main"];
   const repository = env.GITHUB_REPOSITORY ?? "";
   const token = env.GITHUB_TOKEN ?? "";
@@ -241,27 +260,39 @@ async function main(env, deps = {}) {
   if (environments.length === 0) config.push("GATE_ENVIRONMENTS is empty: name the environments to check (e.g. \"staging prod\"); checking nothing is not a pass");
   if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) config.push(`GITHUB_REPOSITORY must be owner/repo, got ${show(repository)}`);
   if (token === "") config.push("GITHUB_TOKEN is empty: pass ${{ github.token }} to the step through env");
+  const gateMode = parseGateMode(env.GATE_MODE);
+  if ("error" in gateMode) config.push(gateMode.error);
   if (config.length > 0) {
     for (const c of config) write(`::error title=Approval gate check misconfigured::${escapeData(c)}`);
     return { exitCode: 1, results: [] };
   }
   const results = [];
-  for (const environment of [...environments, ...branchOnly]) {
-    const requireReviewers = environments.includes(environment);
-    const request = { apiUrl: env.GITHUB_API_URL || "https://api.github.com", repository, token, fetchImpl: deps.fetchImpl, retryDelayMs: deps.retryDelayMs };
+  // GATE_MODE=recorded-approval (recorded-approval.js): a reviewed environment needs no required reviewers, but its
+  // branch policy still, and the run's commit a recorded approval (asked once per run, whichever environment asks).
+  const recorded = "mode" in gateMode && gateMode.mode === MODE_RECORDED;
+  const request = { apiUrl: env.GITHUB_API_URL || "https://api.github.com", repository, token, fetchImpl: deps.fetchImpl, retryDelayMs: deps.retryDelayMs };
+  /** @type {Awaited<ReturnType<typeof checkRecordedApproval>> | undefined} */
+  let approval;
+  for (const { environment, requireReviewers } of planChecks(env)) {
     const base = `environments/${encodeURIComponent(environment)}`;
     const answer = await getRepoJson({ ...request, path: base });
-    const result = answer.status === 0 ? { environment, ok: false, problems: [`could not ask GitHub about "${environment}" (${answer.text}).`], warnings: [], reviewers: [] } : evaluateEnvironment(environment, answer, { requireReviewers });
+    const result = answer.status === 0 ? { environment, ok: false, problems: [`could not ask GitHub about "${environment}" (${answer.text}).`], warnings: [], reviewers: [] } : evaluateEnvironment(environment, answer, { requireReviewers: requireReviewers && !recorded });
     const branchPolicy = isObject(answer.body) ? answer.body.deployment_branch_policy : undefined;
     if (answer.status === 200 && isObject(branchPolicy) && branchPolicy.custom_branch_policies === true) {
       const policies = await getRepoJson({ ...request, path: `${base}/deployment-branch-policies?per_page=100` });
       result.problems.push(...evaluateBranchPolicies(environment, policies, allowedBranches));
-      result.ok = result.problems.length === 0;
     }
+    if (recorded && requireReviewers) {
+      approval ??= await checkRecordedApproval(env, (path) => getRepoJson({ ...request, path }), allowedBranches);
+      result.problems.push(...approval.problems.map((p) => `recorded approval (GATE_MODE=${MODE_RECORDED}): ${p}`));
+      result.reviewers = approval.approvers.map((a) => `${a} (approved pull request #${approval?.pullRequest})`);
+    }
+    result.ok = result.problems.length === 0;
     results.push(result);
     for (const p of result.problems) write(`::error title=Approval gate missing (${environment})::${escapeData(p)}`);
     for (const w of result.warnings) write(`::warning title=Approval gate (${environment})::${escapeData(w)}`);
-    if (result.ok && requireReviewers) write(`${environment}: gated by required reviewers (${result.reviewers.join(", ")}), self-review prevented, deployments from ${allowedBranches.join(", ")} only.`);
+    if (result.ok && requireReviewers && !recorded) write(`${environment}: gated by required reviewers (${result.reviewers.join(", ")}), self-review prevented, deployments from ${allowedBranches.join(", ")} only.`);
+    if (result.ok && requireReviewers && recorded) write(`${environment}: recorded approval by ${result.reviewers.join(", ")} (GATE_MODE=${MODE_RECORDED}), deployments from ${allowedBranches.join(", ")} only.`);
     if (result.ok && !requireReviewers) write(`${environment}: deployments from ${allowedBranches.join(", ")} only (no reviewers required).`);
   }
   if (env.GITHUB_STEP_SUMMARY) fs.appendFileSync(env.GITHUB_STEP_SUMMARY, renderSummary(results));
@@ -270,7 +301,7 @@ async function main(env, deps = {}) {
   return { exitCode, results };
 }
 
-module.exports = { evaluateEnvironment, evaluateBranchPolicies, getRepoJson, renderSummary, main, API_VERSION };
+module.exports = { evaluateEnvironment, evaluateBranchPolicies, getRepoJson, planChecks, renderSummary, main, API_VERSION };
 
 if (require.main === module) {
   main(process.env).then(

@@ -1,114 +1,13 @@
 /**
  * Fail-closed rules for the GitHub Actions workflows (issue #10 items 6-7, issue #9 item 1): approval gates before
- * protected environments, allow_destroy per environment, the rotation role and its shared concurrency group, roles
+ * protected environments (approval-gate-rules.ts, re-exported here), allow_destroy per environment, the rotation role and its shared concurrency group, roles
  * assumed only where their trust allows, no expressions in scripts. Pure functions over parsed YAML returning
  * violations, like workflow-rules.ts.
  */
-import {
-  ENVIRONMENTS,
-  environmentName,
-  indexOf,
-  isApplyStep,
-  isConfigureAws,
-  isGuardStep,
-  Job,
-  needsOf,
-  permissionsOf,
-  runs,
-  Step,
-  steps,
-  targetEnvironment,
-  TERRAFORM_ANY,
-  transitiveNeeds,
-  usesAction,
-  Workflow,
-} from "./workflow-rules";
+import { ENVIRONMENTS, environmentName, indexOf, isConfigureAws, isGuardStep, needsOf, runs, steps, targetEnvironment, TERRAFORM_ANY, usesAction, Workflow } from "./workflow-rules";
 
-export const GATE_SCRIPT = ".github/scripts/check-environment-gates.js";
+export { checkApprovalGates, gateEnvironments, GATE_SCRIPT, isCredentialStep, PROTECTED_ENVIRONMENTS } from "./approval-gate-rules";
 export const GUARD_WRAPPER = ".github/scripts/plan-guard.sh";
-export const PROTECTED_ENVIRONMENTS = ["staging", "prod"] as const;
-const BYPASSES_FAILURE = /\b(always|failure|cancelled)\s*\(/;
-
-/** A step that runs the gate script; returns the environments it checks (empty when it is not one). */
-export function gateEnvironments(step: Step): string[] {
-  if (!runs(step, new RegExp(`^\\s*node\\s+${GATE_SCRIPT.replace(/\./g, "\\.")}\\s*$`))) return [];
-  return String(step.env?.GATE_ENVIRONMENTS ?? "")
-    .split(/[\s,]+/)
-    .filter(Boolean);
-}
-
-/**
- * Every job in a protected GitHub environment runs only after a gate job proved that environment has required
- * reviewers: it (transitively) needs such a job, and no job on the way may run after a failure (always(),
- * failure(), cancelled() in `if`). The gate job itself names no environment (that would create a missing one),
- * cannot be skipped into success (no continue-on-error), may read environments (actions: read) and passes
- * GITHUB_TOKEN to the script.
- */
-export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[] = PROTECTED_ENVIRONMENTS): string[] {
-  const problems: string[] = [];
-  const gates = new Map<string, string[]>();
-  for (const [id, job] of Object.entries(wf.jobs)) {
-    const checked = steps(job).flatMap(gateEnvironments);
-    // A gate job checks and does nothing else; an apply job's own re-check (below) does not make it one.
-    if (checked.length === 0 || steps(job).some(isApplyStep)) continue;
-    gates.set(id, checked);
-    const raw = job as Job & { "continue-on-error"?: unknown };
-    if (job.environment !== undefined) problems.push(`${id}: the gate job must not name an environment (a missing one would be created unprotected)`);
-    if (raw["continue-on-error"] !== undefined) problems.push(`${id}: the gate job must not continue on error`);
-    if (job.if !== undefined) problems.push(`${id}: the gate job must not be conditional`);
-    if (permissionsOf(job.permissions).actions !== "read") problems.push(`${id}: the gate job needs permissions actions: read to read environments`);
-    for (const s of steps(job)) {
-      if (gateEnvironments(s).length === 0) continue;
-      const rawStep = s as Step & { "continue-on-error"?: unknown };
-      if (rawStep["continue-on-error"] !== undefined || s.if !== undefined) problems.push(`${id}: the gate step must not be conditional or continue on error`);
-      if (!/^\$\{\{\s*(secrets\.ENVIRONMENTS_READ_TOKEN\s*\|\|\s*)?(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/.test(String(s.env?.GITHUB_TOKEN ?? ""))) {
-        problems.push(`${id}: the gate step must get GITHUB_TOKEN from github.token (or secrets.ENVIRONMENTS_READ_TOKEN || github.token)`);
-      }
-    }
-  }
-  if (gates.size === 0) problems.push(`no job runs ${GATE_SCRIPT}`);
-
-  for (const [id, job] of Object.entries(wf.jobs)) {
-    const named = environmentName(job);
-    if (named === undefined) continue;
-    const expanded = expandEnvironment(job, named);
-    if (expanded === undefined) {
-      problems.push(`${id}: environment ${JSON.stringify(named)} is an expression this rule cannot read; name the environment literally or through a matrix list`);
-      continue;
-    }
-    for (const env of expanded.filter((e) => protectedEnvs.includes(e))) problems.push(...checkGatedJob(wf, id, job, env, gates));
-  }
-  return problems;
-}
-
-/**
- * The environments a job's `environment:` can take: the literal, or `${{ matrix.<key> }}<suffix>` expanded over a
- * literal matrix list; undefined for any other expression (attacker review: `${{ 'prod' }}` hid a job from the rule).
- */
-function expandEnvironment(job: Job, named: string): string[] | undefined {
-  if (!named.includes("${{")) return [named];
-  const m = /^\$\{\{\s*matrix\.([\w-]+)\s*\}\}([\w-]*)$/.exec(named);
-  const values = m ? (job.strategy?.matrix as Record<string, unknown> | undefined)?.[m[1]] : undefined;
-  if (!m || !Array.isArray(values) || !values.every((v) => typeof v === "string")) return undefined;
-  return values.map((v) => `${v}${m[2]}`);
-}
-
-function checkGatedJob(wf: Workflow, id: string, job: Job, env: string, gates: Map<string, string[]>): string[] {
-  const problems: string[] = [];
-  const upstream = transitiveNeeds(wf, id);
-  const gate = [...gates].find(([gateId, envs]) => upstream.has(gateId) && envs.includes(env));
-  if (!gate) return [`${id}: runs in protected environment "${env}" without (transitively) needing a gate job that checks "${env}"`];
-  if (steps(job).some(isApplyStep)) {
-    const check = indexOf(job, (s) => gateEnvironments(s).includes(env) && s.if === undefined && (s as Step & { "continue-on-error"?: unknown })["continue-on-error"] === undefined);
-    const credentials = indexOf(job, isConfigureAws);
-    if (check < 0 || (credentials >= 0 && check > credentials)) problems.push(`${id}: must check again that "${env}" is gated, in the job, before it assumes a role`);
-  }
-  const path = [id, ...[...upstream].filter((dep) => dep !== gate[0] && transitiveNeeds(wf, dep).has(gate[0]))];
-  for (const p of path) {
-    if (BYPASSES_FAILURE.test(wf.jobs[p]?.if ?? "")) problems.push(`${id}: ${p} has if: ${wf.jobs[p].if}, which would run it after the gate failed`);
-  }
-  return problems;
-}
 
 /**
  * allow_destroy per environment: dispatch inputs allow_destroy_<env> (strings), each read only in the step env of

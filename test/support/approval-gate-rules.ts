@@ -1,0 +1,181 @@
+/**
+ * The approval-gate rule for GitHub Actions workflows (issue #10 item 6): every job that can enter a protected
+ * environment waits for a gate job that checked it through GitHub's API (.github/scripts/check-environment-gates.js)
+ * and checks it again itself before any credential. A pure function over parsed YAML returning violations, like
+ * workflow-rules.ts; re-exported by workflow-safety-rules.ts.
+ */
+import { environmentName, indexOf, isApplyStep, isConfigureAws, Job, permissionsOf, runs, Step, steps, transitiveNeeds, usesAction, Workflow } from "./workflow-rules";
+
+export const GATE_SCRIPT = ".github/scripts/check-environment-gates.js";
+export const PROTECTED_ENVIRONMENTS = ["staging", "prod"] as const;
+const BYPASSES_FAILURE = /\b(always|failure|cancelled)\s*\(/;
+
+const GATE_RUN = new RegExp(`^\\s*node\\s+${GATE_SCRIPT.replace(/\./g, "\\.")}\\s*$`);
+
+/** The words of a GATE_* variable as the script splits them, each `${{ ... }}` kept whole (spaces inside removed). */
+function gateWords(value: unknown): string[] {
+  return String(value ?? "")
+    .replace(/\$\{\{([^}]*)\}\}/g, (_m, inner: string) => `\${{${inner.replace(/\s+/g, "")}}}`)
+    .split(/[\s,]+/)
+    .filter(Boolean);
+}
+/** `${{ matrix.env }}` and `${{matrix.env}}` compare equal. */
+const normalizeExpression = (text: string): string => gateWords(text).join(" ");
+
+/**
+ * A step that runs the gate script; returns what it checks for required reviewers, as the script decides
+ * (planChecks in the script): the words of GATE_ENVIRONMENTS minus those of GATE_BRANCH_ONLY_ENVIRONMENTS. Words may
+ * be expressions (`${{matrix.env}}`); a branch-only list that is an expression makes the step prove nothing (empty).
+ */
+export function gateEnvironments(step: Step): string[] {
+  if (!runs(step, GATE_RUN)) return [];
+  const branchOnly = gateWords(step.env?.GATE_BRANCH_ONLY_ENVIRONMENTS);
+  if (branchOnly.some((w) => w.includes("${{"))) return [];
+  return gateWords(step.env?.GATE_ENVIRONMENTS).filter((e) => !branchOnly.includes(e));
+}
+
+/** A step that holds a credential: assumes an AWS role, or reads a secret other than the gate's own read token. */
+export function isCredentialStep(step: Step): boolean {
+  if (isConfigureAws(step)) return true;
+  const refs = [...JSON.stringify({ env: step.env ?? null, with: step.with ?? null }).matchAll(/\bsecrets\.(\w+)/g)].map((m) => m[1]);
+  return refs.some((name) => name !== "ENVIRONMENTS_READ_TOKEN" && name !== "GITHUB_TOKEN");
+}
+
+/**
+ * Every job that can enter a protected GitHub environment (named literally, or through a matrix: a literal list, its
+ * `include` entries, or a list computed by an expression, which is taken to contain every protected environment) runs
+ * only after a gate job proved that environment has required reviewers, and checks it again itself:
+ * - it (transitively) needs a gate job checking that environment, and no job on the way may run after a failure
+ *   (always(), failure(), cancelled() in `if`);
+ * - its own steps run the gate script on that environment (literally, or by the very expression of its
+ *   `environment:`, e.g. `${{ matrix.env }}`), unconditionally, before the first step that assumes a role or reads a
+ *   secret, and, when the job has id-token: write, before any step but checkout and setup-node (every step may then
+ *   request the environment's OIDC token); its job env reads no secret (that would reach every step).
+ * A gate job (runs the gate script, holds no credential) names no environment (that would create a missing one), is
+ * not conditional, cannot be skipped into success (no continue-on-error), may read environments (actions: read)
+ * and passes GITHUB_TOKEN to the script. Applies to every workflow file: one without protected jobs needs no gate.
+ */
+export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[] = PROTECTED_ENVIRONMENTS): string[] {
+  const problems: string[] = [];
+  const gates = new Map<string, string[]>();
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    const checked = steps(job)
+      .flatMap(gateEnvironments)
+      .filter((e) => !e.includes("${{"));
+    // A gate job checks and holds nothing; a protected job's own re-check (below) does not make it one.
+    if (checked.length === 0 || steps(job).some((s) => isApplyStep(s) || isCredentialStep(s))) continue;
+    gates.set(id, checked);
+    const raw = job as Job & { "continue-on-error"?: unknown };
+    if (job.environment !== undefined) problems.push(`${id}: the gate job must not name an environment (a missing one would be created unprotected)`);
+    if (raw["continue-on-error"] !== undefined) problems.push(`${id}: the gate job must not continue on error`);
+    if (job.if !== undefined) problems.push(`${id}: the gate job must not be conditional`);
+    if (permissionsOf(job.permissions).actions !== "read") problems.push(`${id}: the gate job needs permissions actions: read to read environments`);
+    for (const s of steps(job)) {
+      if (gateEnvironments(s).length === 0) continue;
+      const rawStep = s as Step & { "continue-on-error"?: unknown };
+      if (rawStep["continue-on-error"] !== undefined || s.if !== undefined) problems.push(`${id}: the gate step must not be conditional or continue on error`);
+      if (!/^\$\{\{\s*(secrets\.ENVIRONMENTS_READ_TOKEN\s*\|\|\s*)?(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/.test(String(s.env?.GITHUB_TOKEN ?? ""))) {
+        problems.push(`${id}: the gate step must get GITHUB_TOKEN from github.token (or secrets.ENVIRONMENTS_READ_TOKEN || github.token)`);
+      }
+    }
+  }
+
+  // The gate mode is the repository's setting (vars.GATE_MODE, docs/ci-cd.md), never a value a workflow picks; with it
+  // the job must be able to read pull requests (recorded-approval.js).
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    for (const s of steps(job).filter((x) => runs(x, GATE_RUN))) {
+      const mode = s.env?.GATE_MODE;
+      if (mode === undefined) continue;
+      if (String(mode).replace(/\s+/g, "") !== "${{vars.GATE_MODE}}") problems.push(`${id}: GATE_MODE must come from the repository variable (\${{ vars.GATE_MODE }}), not ${JSON.stringify(mode)}`);
+      if (permissionsOf(job.permissions)["pull-requests"] !== "read") problems.push(`${id}: passes GATE_MODE, so it needs permissions pull-requests: read (recorded-approval reads the pull request's reviews)`);
+    }
+  }
+
+  const protectedJobs: string[] = [];
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    const named = environmentName(job);
+    if (named === undefined) continue;
+    const expanded = expandEnvironment(job, named, protectedEnvs);
+    if (expanded === undefined) {
+      problems.push(`${id}: environment ${JSON.stringify(named)} is an expression this rule cannot read; name the environment literally or through a matrix`);
+      protectedJobs.push(id);
+      continue;
+    }
+    const reached = expanded.filter((e) => protectedEnvs.includes(e));
+    if (reached.length > 0) protectedJobs.push(id);
+    for (const env of reached) problems.push(...checkGatedJob(wf, id, job, named, env, gates));
+  }
+  if (gates.size === 0 && protectedJobs.length > 0) problems.push(`no job runs ${GATE_SCRIPT}`);
+  return problems;
+}
+
+/**
+ * The environments a job's `environment:` can take: the literal, or `${{ matrix.<key> }}<suffix>` over the matrix's
+ * values; undefined for any other expression (attacker review: `${{ 'prod' }}` hid a job from the rule). A matrix
+ * whose values are computed (`${{ fromJSON(...) }}`, here or in `include`) can hold anything: every protected
+ * environment that ends with the suffix is returned (so `${{ matrix.env }}-plan` reaches none of them).
+ */
+function expandEnvironment(job: Job, named: string, protectedEnvs: readonly string[]): string[] | undefined {
+  if (!named.includes("${{")) return [named];
+  const m = /^\$\{\{\s*matrix\.([\w-]+)\s*\}\}([\w-]*)$/.exec(named);
+  if (!m) return undefined;
+  const [, key, suffix] = m;
+  const values = matrixValues(job.strategy?.matrix, key);
+  if (values === "computed") return protectedEnvs.filter((p) => p.endsWith(suffix));
+  return values?.map((v) => `${v}${suffix}`);
+}
+
+/** The values matrix key `key` can take: literal strings, "computed" when an expression decides, undefined when unreadable. */
+function matrixValues(matrix: unknown, key: string): string[] | "computed" | undefined {
+  const isExpr = (v: unknown): boolean => typeof v === "string" && v.includes("${{");
+  if (isExpr(matrix)) return "computed";
+  if (typeof matrix !== "object" || matrix === null || Array.isArray(matrix)) return undefined;
+  const m = matrix as Record<string, unknown>;
+  const found: unknown[] = [];
+  const direct = m[key];
+  if (isExpr(direct)) return "computed";
+  if (Array.isArray(direct)) found.push(...direct);
+  else if (direct !== undefined) return undefined;
+  const include = m.include;
+  if (isExpr(include)) return "computed";
+  if (Array.isArray(include)) {
+    for (const entry of include) {
+      if (isExpr(entry)) return "computed";
+      const value = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>)[key] : undefined;
+      if (value !== undefined) found.push(value);
+    }
+  }
+  if (found.length === 0) return undefined;
+  if (found.some(isExpr)) return "computed";
+  return found.every((v) => typeof v === "string") ? (found as string[]) : undefined;
+}
+
+function checkGatedJob(wf: Workflow, id: string, job: Job, named: string, env: string, gates: Map<string, string[]>): string[] {
+  const problems: string[] = [];
+  const upstream = transitiveNeeds(wf, id);
+  const gate = [...gates].find(([gateId, envs]) => upstream.has(gateId) && envs.includes(env));
+  if (!gate) return [`${id}: runs in protected environment "${env}" without (transitively) needing a gate job that checks "${env}"`];
+  const own = normalizeExpression(named);
+  const check = indexOf(job, (s) => {
+    const checked = gateEnvironments(s);
+    const unconditional = s.if === undefined && (s as Step & { "continue-on-error"?: unknown })["continue-on-error"] === undefined;
+    return unconditional && (checked.includes(env) || checked.includes(own));
+  });
+  // With id-token: write, every step can request the environment's OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN
+  // are in each step's env), so only checkout and setup-node may come first; `npm ci` runs dependencies' code.
+  const oidc = permissionsOf(job.permissions)["id-token"] === "write";
+  const before = (s: Step) => usesAction(s, "actions/checkout@") || usesAction(s, "actions/setup-node@");
+  const credentials = indexOf(job, (s) => gateEnvironments(s).length === 0 && (isCredentialStep(s) || (oidc && !before(s))));
+  if (check < 0 || (credentials >= 0 && check > credentials)) {
+    problems.push(
+      `${id}: must check again that "${env}" is gated, in the job, before it assumes a role or reads a secret (run ${GATE_SCRIPT} with GATE_ENVIRONMENTS naming it` +
+        `${oidc ? "; with id-token: write only checkout and setup-node may run before it" : ""})`,
+    );
+  }
+  if (/\bsecrets\./.test(JSON.stringify(job.env ?? {}))) problems.push(`${id}: its job env reads a secret, which every step sees before the gate re-check; move it to the step that needs it`);
+  const path = [id, ...[...upstream].filter((dep) => dep !== gate[0] && transitiveNeeds(wf, dep).has(gate[0]))];
+  for (const p of path) {
+    if (BYPASSES_FAILURE.test(wf.jobs[p]?.if ?? "")) problems.push(`${id}: ${p} has if: ${wf.jobs[p].if}, which would run it after the gate failed`);
+  }
+  return problems;
+}

@@ -18,12 +18,14 @@
  *   bus. Across accounts and regions, the partner source name `aws.partner/genesys.com/cloud/<org>/<suffix>` is
  *   unique among all AWS customers ("CreatePartnerEventSource", Amazon EventBridge API Reference), so two
  *   environments that may share an organization (unpinned, or pinned to the same id) must not share a suffix.
- * - Quota: CloudWatch Logs resource policies per account and region (one per environment with log-group targets).
+ * - Names: in one account, no environment's name prefix (`genesys-<env>-`, which every grant of its pipeline roles
+ *   uses) starts another's.
+ * - Quota: CloudWatch Logs resource policies per account and region (one per environment, from its bootstrap stack).
  *
  * Names AWS requires to be unique per account (IAM roles) or per account and region (queues, topics, log groups,
  * alarms, …) are checked on the built stacks (stacks/resource-names.ts), where the names are the ones synthesized.
  */
-import { defaultStateKey } from "./defaults";
+import { defaultStateKey, resourcePrefix } from "./defaults";
 import { MAX_LOGS_RESOURCE_POLICIES_PER_REGION } from "./quotas";
 import type { EnvironmentConfig } from "./schema";
 
@@ -87,6 +89,18 @@ export function crossEnvironmentProblems(environments: readonly EnvironmentConfi
             `a bucket lives in one region; use the same stateBackend.region`,
         );
       }
+    }
+    // Every grant of an environment's pipeline roles (and its Logs resource policy) is `genesys-<env>-*`: in one
+    // account, a prefix that starts another's would reach the other's queues, log groups and roles. The bootstrap
+    // stack checks this among its own environments; environments with different state buckets get different
+    // bootstrap stacks, so it is checked here, across all of them (attacker review of issue #10).
+    const [pa, pb] = [`${resourcePrefix(a.name)}-`, `${resourcePrefix(b.name)}-`];
+    if (a.aws.accountId === b.aws.accountId && (pa.startsWith(pb) || pb.startsWith(pa))) {
+      problems.push(
+        `${both(a, b)} are both in account ${a.aws.accountId} with name prefixes "${pa}" and "${pb}", one of which starts the other: ` +
+          `every IAM grant of the shorter one ("${pa.length < pb.length ? pa : pb}*") would reach the other's resources and roles; ` +
+          `rename one environment, or move it to another account`,
+      );
     }
     const [sa, sb] = [a.integration.eventSourceSuffix, b.integration.eventSourceSuffix];
     if (sameAccountAndRegion(a, b)) {

@@ -131,10 +131,12 @@ async function defaultAwsClients(config: EnvironmentConfig): Promise<PreflightAw
   const { STSClient } = await import("@aws-sdk/client-sts");
   const { S3Client } = await import("@aws-sdk/client-s3");
   const { EventBridgeClient } = await import("@aws-sdk/client-eventbridge");
+  const { CloudWatchLogsClient } = await import("@aws-sdk/client-cloudwatch-logs");
   return {
     sts: new STSClient({ region: config.aws.region }),
     s3: new S3Client({ region: config.stateBackend.region }),
     eventBridge: new EventBridgeClient({ region: config.aws.region }),
+    logs: new CloudWatchLogsClient({ region: config.aws.region }),
   };
 }
 

@@ -12,7 +12,7 @@ import { PARTNER_SOURCE_PREFIX } from "../modules/event-bus";
 import { secretPrefix } from "../modules/genesys/service-client";
 import { StateBucket } from "../modules/state-bucket";
 import { LOG_GROUP_PATH } from "../modules/targets/log-group";
-import { EnvironmentLogDeliveryPolicy } from "../modules/targets/log-delivery-policy";
+import { environmentLogDeliveryPolicyName, EnvironmentLogDeliveryPolicy } from "../modules/targets/log-delivery-policy";
 import { defaultStateKey, PROJECT, PROVIDER_PINS, resourcePrefix } from "./environment-stack";
 import { useReadableLogicalIds } from "./logical-ids";
 
@@ -189,7 +189,7 @@ export class BootstrapStack extends TerraformStack {
       // that no pipeline role needs the account-wide Logs resource-policy actions (docs/iam.md). Same name as the
       // policy the environment stacks had, which they now forget (stacks/removed-resources.ts).
       new EnvironmentLogDeliveryPolicy(this, `log-delivery-${env.name}`, {
-        policyName: `${prefix}eventbridge-logs`,
+        policyName: environmentLogDeliveryPolicyName(prefix),
         partition,
         accountId,
         region: envRegion,

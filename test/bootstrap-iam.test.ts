@@ -158,6 +158,54 @@ describe("every condition key and resource scope of the bootstrap policies is do
   });
 });
 
+describe("account-wide changes: no write action without a resource type, for any role (attacker review)", () => {
+  // Actions without a resource type can only be granted on "*", so they reach the whole account or region (another
+  // environment's Logs resource policy, account-level Logs policies, …). Each one a role may take is listed here
+  // with the condition that bounds it; every other is denied, also with the role's identity policy widened to "*".
+  const BOUNDED: Record<string, { roles: string[]; why: string; context: Record<string, string> }> = {
+    "kms:CreateKey": { roles: ["apply"], why: "only with the environment's request tags (CreateEnvironmentKeys)", context: { "aws:RequestTag/environment": "dev", "aws:RequestTag/project": PROJECT } },
+  };
+  const services = [...new Set(PIPELINE_ROLES.flatMap((r) => statementsOf(role(r))).flatMap(({ statement }) => [statement.Action, statement.NotAction].flat()).filter((a): a is string => typeof a === "string" && a !== "*").map((a) => a.split(":")[0]))];
+  const writesOnStar = [...new Set([...services, "logs", "iam", "kms", "sts", "organizations", "cloudtrail"])].flatMap((svc) => serviceActions(svc)).filter((a) => a.resourceTypes.length === 0 && !isReadOnly(a));
+  const contexts = (action: string) => [{}, { "aws:RequestedRegion": REGION }, ...(BOUNDED[action] ? [{ ...BOUNDED[action].context, "aws:RequestedRegion": REGION }] : [])];
+
+  it("covers the services the roles use (and logs, iam, kms), a few hundred actions", () => {
+    expect(services).toEqual(expect.arrayContaining(["events", "logs", "kms", "secretsmanager", "iam", "s3"]));
+    expect(writesOnStar.length).toBeGreaterThan(100);
+    expect(writesOnStar.map((a) => a.action)).toEqual(expect.arrayContaining(["logs:PutResourcePolicy", "logs:DeleteResourcePolicy", "logs:PutAccountPolicy", "kms:CreateKey"]));
+  });
+
+  it.each(["plan", "apply", "rotation"])("the %s role may take none but the bounded ones, as is and widened to everything", (kind) => {
+    const set = role(`genesys-eventbridge-dev-${kind}`);
+    const found: string[] = [];
+    for (const { action } of writesOnStar) {
+      contexts(action).forEach((context, i) => {
+        // Only the bounded action, with its bounding context (the third), is let through: as is for the roles listed,
+        // widened for any role (the boundary is the ceiling every role shares).
+        const bounded = BOUNDED[action] !== undefined && i === 2;
+        const request = { action, resource: "*", context };
+        if (allowed(set, request) && !(bounded && BOUNDED[action].roles.includes(kind))) found.push(`${action} ${JSON.stringify(context)}`);
+        if (allowed(withIdentity(set, "widened", ALLOW_ALL), request) && !bounded) found.push(`${action} (widened) ${JSON.stringify(context)}`);
+      });
+    }
+    expect(found).toEqual([]);
+  });
+
+  it("the apply role's own policies, without the boundary, grant no Logs resource-policy action either", () => {
+    const identityOnly: PolicySet = { identity: apply.identity };
+    for (const action of ["logs:PutResourcePolicy", "logs:DeleteResourcePolicy", "logs:PutAccountPolicy"]) {
+      expect(decision(identityOnly, { action, resource: "*", context: { "aws:RequestedRegion": REGION } })).not.toBe("Allow");
+    }
+  });
+
+  it("the check finds an account-wide Logs action added to the apply role and the boundary (mutated policies)", () => {
+    const added: IamStatement = { Sid: "Added", Effect: "Allow", Action: "logs:PutAccountPolicy", Resource: "*" };
+    const boundary = apply.boundary as { Statement: IamStatement[] };
+    const mutated: PolicySet = { identity: { ...apply.identity, added: { Statement: [added] } }, boundary: { Statement: [...boundary.Statement, added] } };
+    expect(allowed(mutated, { action: "logs:PutAccountPolicy", resource: "*", context: {} })).toBe(true);
+  });
+});
+
 describe("apply role: no route to a role without the boundary", () => {
   it("carries the environment's boundary, whose ARN its conditions name", () => {
     expect(apply.boundaryName).toBe("genesys-eventbridge-dev-boundary");
@@ -386,17 +434,19 @@ describe("EventBridge's access to log groups: each environment's Logs resource p
     if (!found) throw new Error(`no Logs resource policy genesys-${env}-eventbridge-logs in the bootstrap stack`);
     return JSON.parse(String(found.policy_document)) as IamPolicy;
   };
-  /** Every (rule, log stream) pair of the environments that `policy` lets each log-writing service write. */
+  const WRITERS = ["events.amazonaws.com", "delivery.logs.amazonaws.com"];
+  /** Every (rule, log stream) pair of the environments where `policy` lets each log-writing service put events. */
   const writes = (policy: IamPolicy, from: typeof envs, into: typeof envs) =>
     from.flatMap((a) => a.rules).flatMap((rule) =>
       into.flatMap((b) => b.streams).flatMap((resource) =>
-        ["events.amazonaws.com", "delivery.logs.amazonaws.com"].flatMap((service) =>
-          ["logs:CreateLogStream", "logs:PutLogEvents"]
-            .filter((action) => evaluateForService(policy, service, { action, resource, context: { "aws:SourceArn": rule } }).decision === "Allow")
-            .map((action) => `${service} ${action} for ${rule} into ${resource}`),
+        WRITERS.filter((service) => evaluateForService(policy, service, { action: "logs:PutLogEvents", resource, context: { "aws:SourceArn": rule } }).decision === "Allow").map(
+          (service) => `${service} logs:PutLogEvents for ${rule} into ${resource}`,
         ),
       ),
     );
+  /** The log streams `policy` lets a writing service create, whichever rule it acts for (no rule condition). */
+  const creates = (policy: IamPolicy, into: typeof envs) =>
+    into.flatMap((b) => b.streams).filter((resource) => WRITERS.every((service) => evaluateForService(policy, service, { action: "logs:CreateLogStream", resource }).decision === "Allow"));
   const [dev, staging] = envs;
 
   it("is one policy per environment, named as the environment stack's former one, which the environment stack no longer has", () => {
@@ -407,7 +457,21 @@ describe("EventBridge's access to log groups: each environment's Logs resource p
   it("lets every rule of the environment write into every log group of it", () => {
     expect(dev.rules.length).toBeGreaterThan(1);
     expect(dev.streams.length).toBeGreaterThan(0);
-    for (const env of envs) expect(writes(policyOf(env.name), [env], [env])).toHaveLength(env.rules.length * env.streams.length * 4);
+    for (const env of envs) expect(writes(policyOf(env.name), [env], [env])).toHaveLength(env.rules.length * env.streams.length * 2);
+    for (const env of envs) expect(creates(policyOf(env.name), [env])).toEqual(env.streams);
+  });
+
+  it("lets the services create log streams in the environment's log groups only, and nothing else at all", () => {
+    expect(creates(policyOf("dev"), [staging])).toEqual([]);
+    expect(creates(policyOf("staging"), [dev])).toEqual([]);
+    const other = arn("logs", "log-group:/aws/events/other:log-stream:1");
+    for (const action of ["logs:DeleteLogGroup", "logs:DeleteLogStream", "logs:PutRetentionPolicy", "logs:GetLogEvents", "logs:CreateLogStream"]) {
+      for (const resource of action === "logs:CreateLogStream" ? [other] : [...dev.streams, other]) {
+        for (const service of [...WRITERS, "sns.amazonaws.com"]) {
+          expect(evaluateForService(policyOf("dev"), service, { action, resource, context: { "aws:SourceArn": dev.rules[0] } }).decision).toBe("ImplicitDeny");
+        }
+      }
+    }
   });
 
   it("lets no rule of another environment write, and none into another environment's log groups", () => {
@@ -571,6 +635,7 @@ describe("apply role: what `npm run preflight` reads before an apply (issue #13)
     ["events:ListEventSources", "*"],
     ["events:DescribeEventBus", arn("events", `event-bus/${source}`)],
     ["events:ListTagsForResource", arn("events", `event-bus/${source}`)],
+    ["logs:DescribeResourcePolicies", "*"], // aws.logs-policy: the bootstrap's Logs resource policy is in place
   ])("%s on %s", (action, resource) => {
     expect(decision(apply, { action, resource, context: { "aws:RequestedRegion": REGION } })).toBe("Allow");
   });

@@ -296,15 +296,19 @@ describe("BootstrapStack: each environment's CloudWatch Logs resource policy", (
     const [dev, staging] = logPolicies(parsed);
     expect([dev.policy_name, staging.policy_name]).toEqual(["genesys-dev-eventbridge-logs", "genesys-staging-eventbridge-logs"]);
     expect(dev.provider).toBeUndefined();
-    const [statement] = policyOf(dev.policy_document);
-    expect(statement).toEqual({
-      Sid: "EnvironmentRulesWriteTheirLogGroups",
-      Effect: "Allow",
-      Principal: { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] },
-      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: "arn:aws:logs:us-east-1:111111111111:log-group:/aws/events/genesys/genesys-dev-*:*",
-      Condition: { ArnLike: { "aws:SourceArn": "arn:aws:events:us-east-1:111111111111:rule/aws.partner/genesys.com/cloud/*/*/genesys-dev-*" } },
-    });
+    const groups = "arn:aws:logs:us-east-1:111111111111:log-group:/aws/events/genesys/genesys-dev-*:*";
+    const writers = { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] };
+    expect(policyOf(dev.policy_document)).toEqual([
+      {
+        Sid: "EnvironmentRulesWriteTheirLogGroups",
+        Effect: "Allow",
+        Principal: writers,
+        Action: "logs:PutLogEvents",
+        Resource: groups,
+        Condition: { ArnLike: { "aws:SourceArn": "arn:aws:events:us-east-1:111111111111:rule/aws.partner/genesys.com/cloud/*/*/genesys-dev-*" } },
+      },
+      { Sid: "EventBridgeCreatesStreamsInTheEnvironmentsLogGroups", Effect: "Allow", Principal: writers, Action: "logs:CreateLogStream", Resource: groups },
+    ]);
   });
 
   it("narrows the rules to the environment's partner bus when its event source suffix is known", () => {

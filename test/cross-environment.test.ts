@@ -111,6 +111,18 @@ describe("cross-environment check", () => {
     expect(crossEnvironmentProblems([dev, dev2("us-west-2")])).toEqual([]);
   });
 
+  it("rejects, in one account, a name prefix that starts another's, whichever their buckets (attacker review)", () => {
+    const devEu = (accountId: string, bucket: string) =>
+      ({ ...dev, name: "dev-eu", aws: { ...dev.aws, accountId }, stateBackend: { ...dev.stateBackend, bucket, key: "genesys-eventbridge/dev-eu.tfstate" }, integration: { ...dev.integration, eventSourceSuffix: "genesys-eventbridge-eu" } }) as unknown as EnvironmentConfig;
+    expect(crossEnvironmentProblems([dev, devEu(dev.aws.accountId, "another-bucket")])).toEqual(
+      expect.arrayContaining([expect.stringMatching(/"dev" .* and "dev-eu" .* are both in account 111111111111 with name prefixes "genesys-dev-" and "genesys-dev-eu-", .*\("genesys-dev-\*"\) would reach the other's resources and roles/)]),
+    );
+    expect(crossEnvironmentProblems([dev, devEu("222222222222", "another-bucket")]).filter((p) => /name prefixes/.test(p))).toEqual([]);
+    // Not a prefix of each other: env1 and env10.
+    const named = (name: string) => ({ ...dev, name, stateBackend: { ...dev.stateBackend, key: `${name}.tfstate` } }) as unknown as EnvironmentConfig;
+    expect(crossEnvironmentProblems([named("env1"), named("env10")]).filter((p) => /name prefixes/.test(p))).toEqual([]);
+  });
+
   it("counts the Logs resource policies (one per environment, from its bootstrap stack) of an account and region against the 10 allowed", () => {
     const many = (n: number) => Array.from({ length: n }, (_, i) => ({ ...dev, name: `env${i}` }) as unknown as EnvironmentConfig);
     expect(crossEnvironmentProblems(many(10))).toEqual(expect.not.arrayContaining([expect.stringMatching(/Logs resource policy/)]));

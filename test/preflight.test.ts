@@ -3,6 +3,7 @@ import "./support/isolated-home";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { HeadBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DescribeEventBusCommand, EventBridgeClient, ListEventSourcesCommand, ListTagsForResourceCommand } from "@aws-sdk/client-eventbridge";
+import { CloudWatchLogsClient, DescribeResourcePoliciesCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { mockClient } from "aws-sdk-client-mock";
 import { ENVIRONMENT_NAMES, loadEnvironment } from "../environments";
 import { GENESYS_TERRAFORM_PERMISSIONS, requiredPermissions } from "../environments/genesys-terraform-permissions";
@@ -32,6 +33,13 @@ class AwsWorld {
   ]);
   sources = new Map<string, string>();
   buses = new Map<string, { arn: string; tags: Record<string, string> }>();
+  /** Account-scoped Logs resource policies by name: the environment's, as its bootstrap stack writes it, and another's. */
+  logsPolicies = new Map<string, string>([
+    ["genesys-dev-eventbridge-logs", preflightTarget(config).logsPolicy.document],
+    ["AWSLogDeliveryWrite20150319", JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "delivery.logs.amazonaws.com" }, Action: "logs:PutLogEvents", Resource: "*" }] })],
+  ]);
+  logsPageSize = 50;
+  readonly logs = mockClient(new CloudWatchLogsClient({}));
   readonly sts = mockClient(new STSClient({}));
   readonly s3 = mockClient(new S3Client({}));
   readonly eventBridge = mockClient(new EventBridgeClient({}));
@@ -57,6 +65,14 @@ class AwsWorld {
       if (!bus) throw awsError("ResourceNotFoundException", 400);
       return { Name: input.Name, Arn: bus.arn };
     });
+    // Pages of logsPageSize; an account-scoped call only (no resourceArn, scope ACCOUNT or unset: the API's default).
+    this.logs.on(DescribeResourcePoliciesCommand).callsFake((input: { nextToken?: string; resourceArn?: string; policyScope?: string }) => {
+      if (input.resourceArn !== undefined || (input.policyScope !== undefined && input.policyScope !== "ACCOUNT")) throw awsError("InvalidParameterException", 400);
+      const all = [...this.logsPolicies].map(([policyName, policyDocument]) => ({ policyName, policyDocument, policyScope: "ACCOUNT" }));
+      const start = Number(input.nextToken ?? 0);
+      const next = start + this.logsPageSize;
+      return { resourcePolicies: all.slice(start, next), nextToken: next < all.length ? String(next) : undefined };
+    });
     this.eventBridge.on(ListTagsForResourceCommand).callsFake((input: { ResourceARN: string }) => {
       const bus = [...this.buses.values()].find((b) => b.arn === input.ResourceARN);
       if (!bus) throw awsError("ResourceNotFoundException", 400);
@@ -65,7 +81,12 @@ class AwsWorld {
   }
 
   clients() {
-    return { sts: this.sts as unknown as STSClient, s3: this.s3 as unknown as S3Client, eventBridge: this.eventBridge as unknown as EventBridgeClient };
+    return {
+      sts: this.sts as unknown as STSClient,
+      s3: this.s3 as unknown as S3Client,
+      eventBridge: this.eventBridge as unknown as EventBridgeClient,
+      logs: this.logs as unknown as CloudWatchLogsClient,
+    };
   }
 }
 
@@ -123,6 +144,7 @@ describe("npm run preflight", () => {
     expect(r.line("aws.account")).toMatch(new RegExp(`^PASS .*account ${config.aws.accountId}`));
     expect(r.line("aws.state")).toMatch(/^PASS .*no state at .* yet/);
     expect(r.line("aws.partner-source")).toMatch(/^PASS .*does not exist yet/);
+    expect(r.line("aws.logs-policy")).toMatch(/^PASS .*genesys-dev-eventbridge-logs in us-east-1 grants EventBridge this environment's log groups/);
     expect(r.out).not.toContain(TF_SECRET);
   });
 
@@ -191,6 +213,54 @@ describe("npm run preflight", () => {
     r = await w.run([]);
     expect(r.code).toBe(1);
     expect(r.line("aws.partner-source")).toMatch(/^FAIL .*already bound to bus .*project=other-team, expected genesys-eventbridge; environment=\(none\), expected dev/);
+  });
+
+  describe("the environment's CloudWatch Logs resource policy (created by the bootstrap stack)", () => {
+    const expected = JSON.parse(preflightTarget(config).logsPolicy.document) as { Version: string; Statement: Array<Record<string, unknown>> };
+
+    it("fails when it is missing, naming the policy and the bootstrap stack to re-apply", async () => {
+      w = await world();
+      w.aws.logsPolicies.delete("genesys-dev-eventbridge-logs");
+      const r = await w.run([]);
+      expect(r.code).toBe(1);
+      expect(r.line("aws.logs-policy")).toMatch(
+        new RegExp(`^FAIL .*genesys-dev-eventbridge-logs in us-east-1 does not exist: .*no pipeline role may create it\\. An admin re-applies the bootstrap stack of account ${config.aws.accountId} and state bucket ${config.stateBackend.bucket}`),
+      );
+    });
+
+    it("fails when it differs (the environment stack's former per-rule policy, a widened one), showing what it found", async () => {
+      w = await world();
+      const former = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Rule1WritesItsLogGroups", Effect: "Allow", Principal: { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] }, Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: ["arn:aws:logs:us-east-1:111111111111:log-group:/aws/events/genesys/genesys-dev-audit-log-audit:*"], Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:events:us-east-1:111111111111:rule/x/genesys-dev-audit-log" } } }] });
+      const widened = JSON.stringify({ ...expected, Statement: expected.Statement.map((st) => ({ ...st, Resource: "arn:aws:logs:us-east-1:111111111111:log-group:/aws/events/*:*" })) });
+      for (const document of [former, widened, "not json"]) {
+        w.aws.logsPolicies.set("genesys-dev-eventbridge-logs", document);
+        const r = await w.run([]);
+        expect(r.code).toBe(1);
+        expect(r.line("aws.logs-policy")).toMatch(/^FAIL .*genesys-dev-eventbridge-logs in us-east-1 differs from what the bootstrap stack declares/);
+        expect(r.line("aws.logs-policy")).toContain(`Found: ${document}`);
+      }
+      expect((await w.run([])).line("aws.logs-policy")).toContain("its document is not a JSON policy");
+    });
+
+    it("passes on the same grants written differently (Sids, statement order, a list for one value, spacing), found on a later page", async () => {
+      w = await world();
+      const [put, create] = expected.Statement;
+      const reworded = { Version: expected.Version, Statement: [{ ...create, Sid: "A", Action: ["logs:CreateLogStream"] }, { ...put, Sid: "B", Resource: [put.Resource] }] };
+      w.aws.logsPolicies.set("genesys-dev-eventbridge-logs", JSON.stringify(reworded, null, 2));
+      w.aws.logsPolicies = new Map([...[...w.aws.logsPolicies].reverse()]); // the environment's policy last
+      w.aws.logsPageSize = 1;
+      const r = await w.run([]);
+      expect(r.line("aws.logs-policy")).toMatch(/^PASS /);
+      expect(w.aws.logs.commandCalls(DescribeResourcePoliciesCommand).length).toBe(2);
+    });
+
+    it("fails when the policies cannot be read", async () => {
+      w = await world();
+      w.aws.logs.on(DescribeResourcePoliciesCommand).rejects(awsError("AccessDeniedException", 400));
+      const r = await w.run([]);
+      expect(r.code).toBe(1);
+      expect(r.line("aws.logs-policy")).toMatch(/^FAIL .*cannot read the CloudWatch Logs resource policies in us-east-1: AccessDeniedException .*needs logs:DescribeResourcePolicies/);
+    });
   });
 
   it("needs the Terraform client's credentials and a known environment (exit 2)", async () => {

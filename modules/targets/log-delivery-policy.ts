@@ -26,15 +26,53 @@ export interface EnvironmentLogDeliveryPolicyProps {
 }
 
 /**
- * The CloudWatch Logs resource policy of one environment, created by the bootstrap stack (applied by an account
- * admin) so that no pipeline role needs `logs:PutResourcePolicy`/`DeleteResourcePolicy`: those actions have no
- * resource type (Service Authorization Reference, Amazon CloudWatch Logs), so whoever holds them can replace or
- * delete every Logs resource policy of the region, another environment's included. One statement lets EventBridge,
- * on behalf of the environment's rules only (`aws:SourceArn`, rule names under `ruleNamePrefix` on the
- * environment's bus), write into the environment's log groups only (names under `logGroupNamePrefix`): the shape
- * of "CloudWatch Logs permissions" in "Using resource-based policies for Amazon EventBridge" (EventBridge User
- * Guide, https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html), with prefixes instead
- * of one rule. Log-group targets of the environment stacks create no policy of their own (`deliveryPolicy: "external"`).
+ * The document of an environment's CloudWatch Logs resource policy (see EnvironmentLogDeliveryPolicy), validated;
+ * pure, so preflight can compare it with the policy found in the account. Two statements, both limited to the
+ * environment's log groups (names under `logGroupNamePrefix`) and to the services that write for EventBridge:
+ * - `PutLogEvents` only on behalf of the environment's rules (`aws:SourceArn`: rule names under `ruleNamePrefix` on
+ *   the environment's bus, in its account and region), the confused-deputy condition of "CloudWatch Logs
+ *   permissions" in "Using resource-based policies for Amazon EventBridge" (EventBridge User Guide,
+ *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html), with prefixes instead of one rule;
+ * - `CreateLogStream` without that condition, so delivery cannot hang on a key the call might not carry: a fix in
+ *   an AWS-authored sample (aws-samples/serverless-patterns commit e4578689d, "The conditional ARN for the Rule only
+ *   applies to logs:PutLogEvents", as reported in review; not found in the stored docs), and the policy the
+ *   EventBridge console writes, `TrustEventsToStoreLogEvents`, has no condition at all. An empty stream in the
+ *   environment's own groups carries no event. Check delivery once in dev after the first deploy (docs/iam.md).
+ * No aws:SourceAccount: the guide's example has none, and a key the service might not send would stop delivery.
+ */
+export function environmentLogDeliveryDocument(props: Omit<EnvironmentLogDeliveryPolicyProps, "provider">): string {
+  const fail = (message: string): never => {
+    throw new Error(`EnvironmentLogDeliveryPolicy "${props.policyName}": ${message}`);
+  };
+  if (props.policyName.length > 255 || !POLICY_NAME.test(props.policyName)) fail("policyName must be 1-255 characters without ':' or '*'");
+  // The prefixes are literal: a wildcard or a short prefix would reach other environments' groups and rules.
+  for (const [field, value] of [["logGroupNamePrefix", props.logGroupNamePrefix], ["ruleNamePrefix", props.ruleNamePrefix]] as const) {
+    if (/[*?$]/.test(value) || value.length < 3) fail(`${field} "${value}" must be a literal prefix of at least 3 characters (no '*', '?' or '$')`);
+  }
+  if (!props.logGroupNamePrefix.startsWith("/")) fail(`logGroupNamePrefix "${props.logGroupNamePrefix}" must be a log group path starting with '/'`);
+  if (!/^[A-Za-z0-9._\-/*]+$/.test(props.eventBusName)) fail(`eventBusName "${props.eventBusName}" is not an event bus name`);
+  const groups = `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:${props.logGroupNamePrefix}*:*`;
+  const rules = `arn:${props.partition}:events:${props.region}:${props.accountId}:rule/${props.eventBusName}/${props.ruleNamePrefix}*`;
+  const document = policyDocument(
+    { Sid: "EnvironmentRulesWriteTheirLogGroups", Effect: "Allow", Principal: { Service: LOG_WRITERS }, Action: "logs:PutLogEvents", Resource: groups, Condition: { ArnLike: { "aws:SourceArn": rules } } },
+    { Sid: "EventBridgeCreatesStreamsInTheEnvironmentsLogGroups", Effect: "Allow", Principal: { Service: LOG_WRITERS }, Action: "logs:CreateLogStream", Resource: groups },
+  );
+  if (document.length > MAX_LOGS_RESOURCE_POLICY_CHARS) fail(`the document is ${document.length} characters, over CloudWatch Logs' ${MAX_LOGS_RESOURCE_POLICY_CHARS}`);
+  return document;
+}
+
+/** The name of an environment's Logs resource policy: `<resource prefix>eventbridge-logs` (`genesys-dev-eventbridge-logs`). */
+export function environmentLogDeliveryPolicyName(resourcePrefix: string): string {
+  return `${resourcePrefix}eventbridge-logs`;
+}
+
+/**
+ * The CloudWatch Logs resource policy of one environment (document: environmentLogDeliveryDocument), created by the
+ * bootstrap stack (applied by an account admin) so that no pipeline role needs `logs:PutResourcePolicy`/
+ * `DeleteResourcePolicy`: those actions have no resource type (Service Authorization Reference, Amazon CloudWatch
+ * Logs), so whoever holds them can replace or delete every Logs resource policy of the region, another
+ * environment's included. Log-group targets of the environment stacks create no policy of their own
+ * (`deliveryPolicy: "external"`); `npm run preflight` checks this one is in place before every apply.
  */
 export class EnvironmentLogDeliveryPolicy extends Construct {
   readonly policyName: string;
@@ -44,28 +82,8 @@ export class EnvironmentLogDeliveryPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvironmentLogDeliveryPolicyProps) {
     super(scope, id);
-    const fail = (message: string): never => {
-      throw new Error(`EnvironmentLogDeliveryPolicy "${props.policyName}": ${message}`);
-    };
-    if (props.policyName.length > 255 || !POLICY_NAME.test(props.policyName)) fail("policyName must be 1-255 characters without ':' or '*'");
-    // The prefixes are literal: a wildcard or a short prefix would reach other environments' groups and rules.
-    for (const [field, value] of [["logGroupNamePrefix", props.logGroupNamePrefix], ["ruleNamePrefix", props.ruleNamePrefix]] as const) {
-      if (/[*?$]/.test(value) || value.length < 3) fail(`${field} "${value}" must be a literal prefix of at least 3 characters (no '*', '?' or '$')`);
-    }
-    if (!props.logGroupNamePrefix.startsWith("/")) fail(`logGroupNamePrefix "${props.logGroupNamePrefix}" must be a log group path starting with '/'`);
-    if (!/^[A-Za-z0-9._\-/*]+$/.test(props.eventBusName)) fail(`eventBusName "${props.eventBusName}" is not an event bus name`);
     this.policyName = props.policyName;
-    this.document = policyDocument({
-      Sid: "EnvironmentRulesWriteTheirLogGroups",
-      Effect: "Allow",
-      Principal: { Service: LOG_WRITERS },
-      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:${props.logGroupNamePrefix}*:*`,
-      // The rule ARN pins account and region too. No aws:SourceAccount: the guide's example has none, and a key the
-      // service might not send would stop delivery.
-      Condition: { ArnLike: { "aws:SourceArn": `arn:${props.partition}:events:${props.region}:${props.accountId}:rule/${props.eventBusName}/${props.ruleNamePrefix}*` } },
-    });
-    if (this.document.length > MAX_LOGS_RESOURCE_POLICY_CHARS) fail(`the document is ${this.document.length} characters, over CloudWatch Logs' ${MAX_LOGS_RESOURCE_POLICY_CHARS}`);
+    this.document = environmentLogDeliveryDocument(props);
     this.resource = new CloudwatchLogResourcePolicy(this, "policy", { policyName: props.policyName, policyDocument: this.document, provider: props.provider });
   }
 }

@@ -1,12 +1,15 @@
 /**
  * The preflight checks of one environment (`npm run preflight`), read-only: Genesys login, the Terraform
- * client's permissions and roles, the AWS account, the state bucket and key, the partner event source.
+ * client's permissions and roles, the AWS account, the state bucket and key, the environment's CloudWatch Logs
+ * resource policy (the bootstrap stack's), the partner event source.
  * A check passes only on the answer the API documents for "fine"; anything else fails and says what came back.
  */
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { HeadBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DescribeEventBusCommand, EventBridgeClient, EventSource, ListEventSourcesCommand, ListTagsForResourceCommand } from "@aws-sdk/client-eventbridge";
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { DomainOrganizationRole, GenesysClient } from "../genesys/client";
+import { checkLogsPolicy, ExpectedLogsPolicy } from "./logs-policy";
 import { Redactor, safeErrorMessage } from "../redact";
 
 export type PreflightStatus = "pass" | "fail" | "pending" | "skip";
@@ -21,6 +24,7 @@ export interface PreflightAwsClients {
   readonly sts: STSClient;
   readonly s3: S3Client;
   readonly eventBridge: EventBridgeClient;
+  readonly logs: CloudWatchLogsClient;
 }
 
 /** What the checks need to know about the environment and its stack. */
@@ -39,6 +43,8 @@ export interface PreflightTarget {
   readonly serviceRoleNames: readonly string[];
   /** Tag values every AWS resource of the stack carries (provider default tags). */
   readonly tags: Readonly<Record<string, string>>;
+  /** The Logs resource policy the environment's bootstrap stack creates, and which bootstrap stack that is. */
+  readonly logsPolicy: ExpectedLogsPolicy & { readonly bootstrapStack: string };
 }
 
 export interface PreflightOptions {
@@ -155,6 +161,18 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
     const status = httpStatus(err);
     const why = status === 404 ? "does not exist: apply the bootstrap stack first (README \"First deploy\")" : status === 403 ? "is not accessible with these credentials (403)" : `failed: HTTP ${status ?? "?"} ${errorName(err)} ${failed(err)}`;
     record("aws.state", "fail", `state bucket ${target.stateBucket} ${why}`);
+  }
+
+  const { bootstrapStack, ...expectedPolicy } = target.logsPolicy;
+  try {
+    const finding = await checkLogsPolicy(
+      aws.logs,
+      expectedPolicy,
+      `An admin re-applies the bootstrap stack ${bootstrapStack} from this commit (cdktf.out/stacks/bootstrap-*, README "One-time setup", step 2).`,
+    );
+    record("aws.logs-policy", finding.status, finding.detail);
+  } catch (err) {
+    record("aws.logs-policy", "fail", `cannot read the CloudWatch Logs resource policies in ${expectedPolicy.region}: ${errorName(err)} ${failed(err)} (needs logs:DescribeResourcePolicies)`);
   }
 
   if (!organizationId) {

@@ -4,6 +4,11 @@ import { AuthRole } from "../../../.gen/providers/genesyscloud/auth-role";
 import type { EnvironmentConfig } from "../../../environments/schema";
 import { requiredPermissions } from "../../../environments/genesys-terraform-permissions";
 import { defaultStateKey, EnvironmentStack, PROJECT } from "../../../stacks/environment-stack";
+import { partitionOf } from "../../../environments/regions";
+import { PARTNER_SOURCE_PREFIX } from "../../../modules/event-bus";
+import { LOG_GROUP_PATH } from "../../../modules/targets/log-group";
+import { environmentLogDeliveryDocument, environmentLogDeliveryPolicyName } from "../../../modules/targets/log-delivery-policy";
+import { resourcePrefix } from "../../../stacks/environment-stack";
 import type { PreflightTarget } from "./checks";
 
 /** Builds (does not synthesize) the environment's stack and reads what it declares. */
@@ -28,5 +33,22 @@ export function preflightTarget(config: EnvironmentConfig): PreflightTarget {
     requiredPermissions: requiredPermissions(declared),
     serviceRoleNames: serviceRoleNames.sort(),
     tags: { project: PROJECT, environment: config.name },
+    logsPolicy: expectedLogsPolicy(config),
   };
+}
+
+/** The Logs resource policy main.ts's bootstrap stack declares for this environment (same inputs as there). */
+function expectedLogsPolicy(config: EnvironmentConfig): PreflightTarget["logsPolicy"] {
+  const prefix = `${resourcePrefix(config.name)}-`;
+  const name = environmentLogDeliveryPolicyName(prefix);
+  const document = environmentLogDeliveryDocument({
+    policyName: name,
+    partition: partitionOf(config.aws.region),
+    accountId: config.aws.accountId,
+    region: config.aws.region,
+    logGroupNamePrefix: `${LOG_GROUP_PATH}${prefix}`,
+    eventBusName: `${PARTNER_SOURCE_PREFIX}/*/${config.integration.eventSourceSuffix}`,
+    ruleNamePrefix: prefix,
+  });
+  return { name, document, region: config.aws.region, bootstrapStack: `of account ${config.aws.accountId} and state bucket ${config.stateBackend.bucket}` };
 }

@@ -30,6 +30,9 @@ export interface RunFacts {
   readonly lockMarker?: string;
 }
 
+/** RunFacts as the run builds them up, step by step. */
+export type MutableRunFacts = { -readonly [K in keyof RunFacts]: RunFacts[K] };
+
 type Check = { readonly version?: SecretVersion; readonly note: string; readonly works?: boolean };
 
 /** Reads a labelled credential and tries it; never throws. */

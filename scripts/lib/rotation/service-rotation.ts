@@ -5,19 +5,21 @@
  *        → finishSecret → verifySecret [→ rollback] → removePending → unlock
  *
  * The lock (./lock) makes this the only rotator of the secret; the store (../aws/secret-store) and Genesys
- * (./genesys-ops) are called only from the steps; what is printed after a failure comes from ./recovery.
+ * (./genesys-ops) are called only from the steps; moving AWSCURRENT (and back) is ./promotion; what is printed
+ * after a failure comes from ./recovery.
  * Invariants: the active client is never reset; AWSCURRENT moves only to a credential that logged in right
  * before, and is moved back when it fails right after; a reset is sent at most once per run.
  */
 import { randomUUID, createHash } from "node:crypto";
-import { AWSCURRENT, AWSPREVIOUS, LockMarkerValueError, SecretStages, SecretVersion, StoredCredential } from "../aws/secret-store";
+import { AWSCURRENT, LockMarkerValueError, SecretStages, SecretVersion, StoredCredential } from "../aws/secret-store";
 import { GenesysClient, safeErrorMessage } from "../genesys/client";
 import { DEFAULT_RETRY_POLICY } from "../retry";
 import { FRESH_TEST_ATTEMPTS, RESET_SETTLE_MS, resetSecret, testCredential } from "./genesys-ops";
 import { ServiceJournal, letter } from "./journal";
 import { checkValue, currentSinceOf, describeState, planService, tooYoung } from "./checks";
 import { DEFAULT_LEASE_MS, LockHeldError, LockLostError, RotationEnabledError, RotationLock } from "./lock";
-import { RunFacts, recoverySteps } from "./recovery";
+import { Promotion } from "./promotion";
+import { MutableRunFacts, recoverySteps } from "./recovery";
 import { Interrupted, RotationContext, RotatorSession, ServiceResult, ServiceTarget, StepFailure } from "./types";
 
 /** Lease left beyond the reset's worst case when it is sent. */
@@ -53,7 +55,9 @@ interface Inspection {
 class ServiceRotation {
   private readonly j: ServiceJournal;
   private readonly lock: RotationLock;
-  private facts: { -readonly [K in keyof RunFacts]: RunFacts[K] } = { reset: "none", tested: false };
+  /** What this run did, for the recovery texts; shared with the promotion steps, which add to it. */
+  private readonly facts: MutableRunFacts = { reset: "none", tested: false };
+  private readonly promotion: Promotion;
   private keepLock: { until: number; why: string } | undefined;
 
   constructor(
@@ -72,6 +76,7 @@ class ServiceRotation {
       leaseMs: ctx.leaseMs ?? DEFAULT_LEASE_MS,
       breakCommand: `${ctx.rerunCommand(t.name)} --break-lock`,
     });
+    this.promotion = new Promotion(ctx, t, this.j, this.lock, this.facts);
   }
 
   async run(): Promise<ServiceResult> {
@@ -106,7 +111,7 @@ class ServiceRotation {
     if (this.ctx.runId && current && current.versionId.startsWith(runPrefix(this.ctx.environment, this.t.name, this.ctx.runId)) && !stages.pending) {
       return this.j.skipped(`already rotated in run ${this.ctx.runId} (AWSCURRENT is version ${current.versionId}); nothing to do`, current.value.clientId, current.versionId);
     }
-    if (current && stages.pending === current.versionId) return this.finishPendingOnCurrent(current);
+    if (current && stages.pending === current.versionId) return this.promotion.finishPendingOnCurrent(current);
     if (stages.pending) {
       const resumed = await this.resume(s);
       if (resumed) return resumed;
@@ -114,41 +119,6 @@ class ServiceRotation {
     const young = current && this.tooYoung(current);
     if (young) return this.j.skipped(young, current.value.clientId, current.versionId);
     return this.rotate(s);
-  }
-
-  /**
-   * AWSPENDING on the AWSCURRENT version: a run stopped after the move, before removing the label. Its
-   * verifySecret may not have run, so AWSCURRENT is logged in with once before the rotation is called finished:
-   * rejected → moved back to AWSPREVIOUS when that logs in (as the rollback does), else a loud failure;
-   * Genesys unavailable → a failure that keeps the label (re-run later).
-   */
-  private async finishPendingOnCurrent(current: SecretVersion): Promise<ServiceResult> {
-    const test = await this.j.step("verifySecret", current.value.clientId, async () => {
-      const t = await testCredential(this.ctx, current.value);
-      if (t.verdict === "unknown") {
-        throw new StepFailure(`AWSCURRENT version ${current.versionId} still carries AWSPENDING from an interrupted rotation and could not be checked: Genesys did not answer (${t.reason}). Nothing was changed (the label is kept): re-run later`);
-      }
-      return { value: t, versionId: current.versionId, message: t.verdict === "works" ? "AWSCURRENT (left with AWSPENDING by an interrupted run) logs in" : `AWSCURRENT version ${current.versionId} is REJECTED (${t.reason})` };
-    });
-    if (test.verdict === "rejected") {
-      this.facts = { ...this.facts, currentRejected: true };
-      const previous = await this.readPrevious();
-      const lost = `AWSCURRENT version ${current.versionId} (client ${current.value.client}, ${current.value.clientId}), left with AWSPENDING by an interrupted rotation, is REJECTED by Genesys (${test.reason}): something reset that client after it was promoted`;
-      await this.rollback(current.versionId, previous, lost, false);
-    }
-    await this.removePending(current.versionId, current.value.clientId);
-    return this.j.result("resumed", { clientId: current.value.clientId, versionId: current.versionId, message: "finished an interrupted rotation: AWSCURRENT logs in (AWSPENDING label removed)" });
-  }
-
-  /** The AWSPREVIOUS credential, or undefined (none, a lock marker, unreadable). */
-  private async readPrevious(): Promise<SecretVersion | undefined> {
-    try {
-      const previous = await this.ctx.store.read(this.t.secretId, AWSPREVIOUS);
-      if (previous) this.checkValue(previous, "AWSPREVIOUS");
-      return previous;
-    } catch {
-      return undefined;
-    }
   }
 
   private async inspect(): Promise<Inspection> {
@@ -194,7 +164,7 @@ class ServiceRotation {
       return { value: test.verdict, versionId: pendingId, message };
     });
     if (verdict === "rejected" || !pending) return undefined;
-    this.facts = { ...this.facts, resetClientId: pending.value.clientId, newVersionId: pendingId, tested: true };
+    Object.assign(this.facts, { resetClientId: pending.value.clientId, newVersionId: pendingId, tested: true });
     let versionId = pendingId;
     if (this.ctx.now().getTime() - Date.parse(currentSinceOf(pending.value)) > STALE_PENDING_MS) {
       // Written long ago: promote a copy that says when it became current, or the min-age guard would read a month-old date.
@@ -203,7 +173,7 @@ class ServiceRotation {
       this.j.storeChanged = true;
       this.facts.newVersionId = versionId;
     }
-    await this.promoteAndVerify(versionId, pending.value, s);
+    await this.promotion.promoteAndVerify(versionId, pending.value, s.stages.current, s.current);
     return this.j.result("resumed", { clientId: pending.value.clientId, versionId, message: `finished the interrupted rotation: AWSCURRENT is now client ${pending.value.client} (version ${versionId})` });
   }
 
@@ -231,7 +201,7 @@ class ServiceRotation {
         throw new StepFailure(`the reset of ${who} was refused: ${out.reason}`);
       }
       if (out.kind === "unknown") {
-        this.facts = { ...this.facts, reset: "unknown", resetFinding: out.finding };
+        Object.assign(this.facts, { reset: "unknown", resetFinding: out.finding });
         // From the last attempt (after any 429 waits), not from the first: a late reset lands after the last one.
         this.keepLock = { until: this.ctx.now().getTime() + RESET_SETTLE_MS, why: `the reset of ${who} may still be applied late; no run may reset it again before` };
         throw new StepFailure(`the reset of ${who} got no usable answer (${out.reason}); ${out.finding}. It was not sent again`);
@@ -255,77 +225,18 @@ class ServiceRotation {
       this.adoptIfRotator(targetId, test.session);
       return { value: undefined, versionId, message: "the new secret logs in" };
     });
-    await this.promoteAndVerify(versionId, value, s);
+    await this.promotion.promoteAndVerify(versionId, value, s.stages.current, s.current);
     const message = current
       ? `AWSCURRENT is now client ${value.client}; client ${current.value.client} (version ${current.versionId}, now AWSPREVIOUS) keeps working until the next rotation`
       : `bootstrapped: AWSCURRENT is client ${value.client}`;
     return this.j.result("rotated", { clientId: targetId, versionId, message });
   }
 
-  /** finishSecret (CAS on AWSCURRENT), verifySecret (log in again) and, if that is rejected, rollback; then removePending. */
-  private async promoteAndVerify(versionId: string, value: StoredCredential, s: Inspection): Promise<void> {
-    const from = s.stages.current;
-    const lease = this.lock.lease;
-    if (!lease || Date.parse(lease.expiresAt) - this.ctx.now().getTime() < 60_000) {
-      throw new StepFailure(`this run's lock lease ran out (${lease?.expiresAt}) before AWSCURRENT could be moved; AWSPENDING version ${versionId} is kept`);
-    }
-    await this.j.step("finishSecret", value.clientId, async () => {
-      await this.lock.ensureHeld(`moving AWSCURRENT to version ${versionId}`);
-      await this.ctx.store.promote(this.t.secretId, versionId, from);
-      this.j.storeChanged = true;
-      return { value: undefined, versionId, message: `AWSCURRENT moved to version ${versionId}${from ? `; AWSPREVIOUS is version ${from}` : ""}` };
-    });
-    const check = await this.j.step("verifySecret", value.clientId, async () => {
-      const test = await testCredential(this.ctx, value);
-      if (test.verdict === "unknown") throw new StepFailure(`AWSCURRENT version ${versionId} could not be checked after the move: Genesys did not answer (${test.reason}); it passed its test right before the move`);
-      return { value: test, versionId, message: test.verdict === "works" ? "AWSCURRENT logs in after the move" : `AWSCURRENT version ${versionId} is REJECTED right after the move (${test.reason})` };
-    });
-    if (check.verdict === "rejected") {
-      const lost = `the new secret of client ${value.client} (${value.clientId}) stopped working right after AWSCURRENT moved to it (${check.reason}): something reset it again (a late reset, or a rotator outside this job)`;
-      // The previous version was AWSCURRENT until this run moved it and this run never reset its client: even
-      // when Genesys does not answer its test, it is a better AWSCURRENT than a secret known to be rejected.
-      await this.rollback(versionId, s.current, lost, true);
-    }
-    await this.removePending(versionId, value.clientId);
-  }
-
-  /**
-   * Moves AWSCURRENT from `deadVersionId` back to `previous` when that one logs in (or, with `unknownIsEnough`,
-   * when Genesys does not answer its test), and always ends the run loudly (StepFailure).
-   */
-  private async rollback(deadVersionId: string, previous: SecretVersion | undefined, lost: string, unknownIsEnough: boolean): Promise<never> {
-    const test = await this.j.step("rollback", previous?.value.clientId, async () => {
-      const t = previous ? await testCredential(this.ctx, previous.value) : undefined;
-      if (!previous || !t || t.verdict === "rejected" || (t.verdict === "unknown" && !unknownIsEnough)) {
-        const why = !previous
-          ? "does not exist (or is not a credential)"
-          : t?.verdict === "rejected"
-            ? `(version ${previous.versionId}) does not work either (${t.reason})`
-            : `(version ${previous.versionId}) could not be checked (${t && t.verdict !== "works" ? t.reason : ""})`;
-        throw new StepFailure(`${lost}, and the previous credential ${why}: AWSCURRENT was left on version ${deadVersionId}`);
-      }
-      await this.ctx.store.moveLabel(this.t.secretId, AWSCURRENT, previous.versionId, deadVersionId);
-      this.j.storeChanged = true;
-      const how = t.verdict === "works" ? "logs in" : `could not be checked: Genesys did not answer (${t.reason}); this run never reset its client`;
-      return { value: t, versionId: previous.versionId, message: `AWSCURRENT moved BACK to version ${previous.versionId} (client ${previous.value.client}, ${how})` };
-    });
-    const how = test.verdict === "works" ? "which logs in" : `whose login could not be checked (Genesys did not answer: ${test.verdict === "unknown" ? test.reason : ""}; it was AWSCURRENT before and its client was not reset by this run)`;
-    throw new StepFailure(`${lost}. AWSCURRENT was moved back to version ${previous?.versionId} (client ${previous?.value.client}), ${how}`);
-  }
-
-  private async removePending(versionId: string, clientId: string): Promise<void> {
-    await this.j.step("removePending", clientId, async () => {
-      await this.ctx.store.removePending(this.t.secretId, versionId);
-      this.j.storeChanged = true;
-      return { value: undefined, versionId, message: `AWSPENDING removed from version ${versionId}` };
-    });
-  }
-
   /** The result of a failure, with recovery steps from the state found now. A crash (Interrupted) keeps the lock. */
   private async failed(err: unknown): Promise<ServiceResult> {
     const message = err instanceof Error && (err instanceof StepFailure || err instanceof Interrupted || err instanceof LockHeldError || err instanceof RotationEnabledError) ? err.message : safeErrorMessage(err, this.ctx.redactor);
     if (err instanceof Interrupted && this.lock.versionId) this.keepLock = { until: Date.parse(this.lock.lease?.expiresAt ?? ""), why: "this run was interrupted and could not release it" };
-    if (this.keepLock) this.facts = { ...this.facts, lockKeptUntil: new Date(Math.max(this.keepLock.until, Date.parse(this.lock.lease?.expiresAt ?? "0"))).toISOString(), lockKeptWhy: this.keepLock.why };
+    if (this.keepLock) Object.assign(this.facts, { lockKeptUntil: new Date(Math.max(this.keepLock.until, Date.parse(this.lock.lease?.expiresAt ?? "0"))).toISOString(), lockKeptWhy: this.keepLock.why });
     this.facts.lockMarker = this.lock.versionId;
     if (err instanceof LockHeldError || err instanceof RotationEnabledError) {
       return this.j.result("failed", { message, recovery: [`Nothing was changed. ${message}`] });

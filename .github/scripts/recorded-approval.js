@@ -11,7 +11,8 @@
  *     needs environment reviewers, who see the patterns before approving; this mode has nobody at that moment;
  *   - GITHUB_SHA is the branch's current tip: "Get a reference" (GET /repos/{owner}/{repo}/git/ref/heads/{branch},
  *     https://docs.github.com/en/rest/git/refs#get-a-reference; answer { ref, node_id, url, object: { type, sha, url } },
- *     "Contents" read) answers object.sha === GITHUB_SHA. A re-run keeps its run's GITHUB_SHA (for up to 30 days), so
+ *     "Contents" read) answers object.sha === GITHUB_SHA. A re-run keeps its run's GITHUB_SHA (for up to 30 days,
+ *     https://docs.github.com/actions/managing-workflow-runs/re-running-workflows-and-jobs), so
  *     without this a re-run of an old run would deploy an old commit on its old approval (attacker review F2);
  *   - a ruleset makes every change to the branch an independently approved pull request: "Get rules for a branch"
  *     (GET /repos/{owner}/{repo}/rules/branches/{branch}, https://docs.github.com/en/rest/repos/rules#get-rules-for-a-branch;

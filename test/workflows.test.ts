@@ -809,6 +809,7 @@ describe("approval-gate rule: the holes the attacker review found (F3) are close
       expect([expr, before({ S: expr })]).toEqual([expr, expect.stringMatching(/apply-prod: must check again that "prod" is gated/)]);
     }
     expect(gates((wf) => (job(wf, "apply-prod").env = { ...job(wf, "apply-prod").env, ALL: "${{ toJSON(secrets) }}" }))).toMatch(/apply-prod: its job env reads a secret/);
+    expect(gates((wf) => (wf.env = { ...wf.env, S: "${{ secrets.GENESYSCLOUD_OAUTHCLIENT_SECRET }}" }))).toMatch(/the workflow env reads a secret/);
     const creds = { image: `ghcr.io/a/b@sha256:${"0".repeat(64)}`, credentials: { username: "u", password: "${{ secrets.REGISTRY_PASSWORD }}" } };
     expect(gates((wf) => Object.assign(job(wf, "apply-prod"), { services: { x: creds } }))).toMatch(/apply-prod: its services reads a secret/);
     expect(gates((wf) => Object.assign(job(wf, "apply-prod"), { container: creds }))).toMatch(/apply-prod: its container reads a secret/);

@@ -192,6 +192,7 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
   }
   if (gates.size === 0 && protectedJobs.length > 0) problems.push(`no job runs ${GATE_SCRIPT}`);
   if (protectedJobs.length > 0) {
+    if (readsSecret(wf.env)) problems.push("the workflow env reads a secret, which every step of every job sees, before any gate re-check; move it to the step that needs it");
     const on = wf.on as unknown;
     const triggers = typeof on === "string" ? [on] : Array.isArray(on) ? on.map(String) : Object.keys((on as Record<string, unknown> | null) ?? {});
     for (const t of triggers.filter((x) => UNSAFE_TRIGGERS.includes(x))) {

@@ -1,6 +1,6 @@
 /**
- * The alternative approval gate, GATE_MODE=recorded-approval (.github/scripts/recorded-approval.js through
- * check-environment-gates.js), run end to end against a local stand-in for GitHub's REST API on 127.0.0.1 that keeps
+ * The alternative approval gate, GATE_MODE=recorded-approval (.github/scripts/recorded-approval.js and main-branch.js
+ * through check-environment-gates.js), run end to end against a local stand-in for GitHub's REST API on 127.0.0.1 that keeps
  * a small repository model (pull requests, their merge commits and reviews) and answers the documented endpoints
  * from it: "Get an environment" (+ deployment branch policies), "Get a reference" (main's tip), "Get rules for a
  * branch" (the active rules on main, paginated), "List pull requests associated with a commit" (the merged pull

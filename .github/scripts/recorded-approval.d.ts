@@ -11,8 +11,6 @@ export const MODE_RECORDED: "recorded-approval";
 export const MODE_REVIEWERS: "environment-reviewers";
 export function parseGateMode(value: string | undefined): { mode: "environment-reviewers" | "recorded-approval" } | { error: string };
 export function checkRun(env: Record<string, string | undefined>, allowedBranches: string[]): string[];
-export function checkTip(answer: ApiAnswer, sha: string, branch: string): string[];
-export function evaluateBranchRules(rules: unknown[], branch: string): string[];
 export function findMergedPullRequest(
   answer: ApiAnswer,
   sha: string,

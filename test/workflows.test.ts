@@ -833,6 +833,7 @@ describe("approval-gate rule: the holes the attacker review found (F3) are close
     ["GITHUB_API_URL", (s: Step) => (s.env = { ...s.env, GITHUB_API_URL: "https://attacker.example" }), /not GITHUB_API_URL/],
     ["GITHUB_REPOSITORY", (s: Step) => (s.env = { ...s.env, GITHUB_REPOSITORY: "attacker/public-copy" }), /not GITHUB_REPOSITORY/],
     ["GATE_DEPLOY_BRANCHES", (s: Step) => (s.env = { ...s.env, GATE_DEPLOY_BRANCHES: "main feature" }), /not GATE_DEPLOY_BRANCHES/],
+    ["another token", (s: Step) => (s.env = { ...s.env, GITHUB_TOKEN: "${{ secrets.OTHER_TOKEN }}" }), /gates: the gate step must get GITHUB_TOKEN from github\.token/],
   ])("the gate step neutered by %s (in the gate job and in a re-check)", (_what, mutate, expected) => {
     expect(gates((wf) => mutate(gateStep(wf)))).toMatch(expected);
     expect(gates((wf) => mutate(gateStep(wf, "apply-prod")))).toMatch(new RegExp(expected.source.replace("gates:", "apply-prod:")));

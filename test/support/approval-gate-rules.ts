@@ -83,6 +83,10 @@ function checkGateStepIntact(wf: Workflow, id: string, job: Job): string[] {
     if (s["working-directory"] !== undefined) problems.push(`${id}: the gate step must not set working-directory`);
     const extra = Object.keys(s.env ?? {}).filter((k) => !GATE_STEP_ENV.includes(k));
     if (extra.length > 0) problems.push(`${id}: the gate step may set only ${GATE_STEP_ENV.join(", ")} in env, not ${extra.join(", ")}`);
+    // In the gate job and in every re-check: another token could answer for another identity or fail open.
+    if (!/^\$\{\{\s*(secrets\.ENVIRONMENTS_READ_TOKEN\s*\|\|\s*)?(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/.test(String(s.env?.GITHUB_TOKEN ?? ""))) {
+      problems.push(`${id}: the gate step must get GITHUB_TOKEN from github.token (or secrets.ENVIRONMENTS_READ_TOKEN || github.token)`);
+    }
   }
   const raw = job as RawJob;
   for (const [where, defaults] of [["workflow", (wf as Workflow & { defaults?: unknown }).defaults], ["job", raw.defaults]] as const) {
@@ -151,9 +155,6 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
       if (gateEnvironments(s).length === 0) continue;
       const rawStep = s as RawStep;
       if (rawStep["continue-on-error"] !== undefined || s.if !== undefined) problems.push(`${id}: the gate step must not be conditional or continue on error`);
-      if (!/^\$\{\{\s*(secrets\.ENVIRONMENTS_READ_TOKEN\s*\|\|\s*)?(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/.test(String(s.env?.GITHUB_TOKEN ?? ""))) {
-        problems.push(`${id}: the gate step must get GITHUB_TOKEN from github.token (or secrets.ENVIRONMENTS_READ_TOKEN || github.token)`);
-      }
     }
   }
 

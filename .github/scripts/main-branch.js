@@ -18,7 +18,7 @@
  *     last pusher approved it, so judging only the newest commit is sound (attacker review F1: code merged without a
  *     deploy rides along with the next approved merge). Classic branch protection cannot be read with read access
  *     (GET .../branches/{branch}/protection needs admin rights on the repository), so this mode needs a ruleset. Not seen: the
- *     ruleset's bypass list (readable with admin rights only); docs/ci-cd.md "Recorded approval" says so.
+ *     ruleset's bypass list ("Get rules for a branch" does not list it); docs/ci-cd.md "Recorded approval" says so.
  */
 "use strict";
 

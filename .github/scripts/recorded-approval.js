@@ -9,6 +9,8 @@
  *   - the run is a push, schedule or workflow_dispatch on refs/heads/main (GATE_DEPLOY_BRANCHES), for a 40-hex GITHUB_SHA;
  *   - a workflow_dispatch sets no allow_destroy* input (read from the event payload, GITHUB_EVENT_PATH): a destroy
  *     needs environment reviewers, who see the patterns before approving; this mode has nobody at that moment;
+ *   - GITHUB_SHA is the branch's current tip, and an active ruleset makes every change to the branch an independently
+ *     approved pull request (main-branch.js, attacker review F1, F2);
  *   - "List pull requests associated with a commit" (GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls,
  *     https://docs.github.com/en/rest/commits/commits#list-pull-requests-associated-with-a-commit; "Lists the merged
  *     pull request that introduced the commit to the repository") returns exactly one pull request with
@@ -21,21 +23,28 @@
  *     taking each reviewer's LAST review that decides (APPROVED, CHANGES_REQUESTED, DISMISSED; COMMENTED and
  *     PENDING decide nothing), no reviewer's last decision is CHANGES_REQUESTED, and at least one is APPROVED with
  *     commit_id === the pull request's head.sha (not stale), user.type "User" (no bot or app: a workflow token
- *     may be allowed to approve pull requests), submitted_at no later than merged_at, by someone who is neither the
+ *     may be allowed to approve pull requests), author_association OWNER, MEMBER or COLLABORATOR (the review field
+ *     "How the author is associated with the repository"; CONTRIBUTOR, NONE and the like show no access to it),
+ *     submitted_at no later than merged_at, by someone who is neither the
  *     pull request's author nor GITHUB_ACTOR nor GITHUB_TRIGGERING_ACTOR (who started, or re-ran, this run;
  *     https://docs.github.com/en/actions/reference/workflows-and-actions/variables).
  * What it does not prove: that the approver read the plan of this run (the pull request's plan comment is from CI,
- * not from this run), nor that main's branch protection was on. docs/ci-cd.md "Recorded approval" says so.
+ * not from this run), nor who may bypass the ruleset (its bypass list is not in "Get rules for a branch"): a bypassing
+ * push to main is refused as a deploy of its own, but rides along with the next approved merge. docs/ci-cd.md
+ * "Recorded approval" says so.
  */
 "use strict";
 
 const fs = require("node:fs");
+const { checkMainBranch } = require("./main-branch.js");
 
 const MODE_REVIEWERS = "environment-reviewers";
 const MODE_RECORDED = "recorded-approval";
 const MAX_REVIEW_PAGES = 10;
 const EVENTS = ["push", "schedule", "workflow_dispatch"];
 const DECIDING = ["APPROVED", "CHANGES_REQUESTED", "DISMISSED"];
+/** author_association values that show the reviewer belongs to the repository (owner, organization member, collaborator). */
+const ASSOCIATED = ["OWNER", "MEMBER", "COLLABORATOR"];
 
 /**
  * @typedef {{ status: number, body: unknown, text?: string }} ApiAnswer
@@ -192,6 +201,7 @@ function evaluateReviews(pr, reviews, run) {
     const who = excluded.get(login.toLowerCase());
     if (who !== undefined) rejected.push(`${login} is ${who}`);
     else if (dig(review, "user", "type") !== "User") rejected.push(`${login} is a ${show(dig(review, "user", "type"))}, not a person`);
+    else if (!ASSOCIATED.includes(String(review.author_association))) rejected.push(`${login}'s author_association is ${show(review.author_association)}, not ${ASSOCIATED.join(", ")} (no sign of access to this repository)`);
     else if (review.commit_id !== head) rejected.push(`${login} approved ${show(review.commit_id)}, not the final head ${head} (stale)`);
     else if (Number.isNaN(submitted) || submitted > mergedAt) rejected.push(`${login} approved at ${show(review.submitted_at)}, not before the merge at ${show(pr.merged_at)}`);
     else result.approvers.push(login);
@@ -217,6 +227,9 @@ async function checkRecordedApproval(env, get, allowedBranches) {
   const runProblems = checkRun(env, allowedBranches);
   if (runProblems.length > 0) return { ok: false, problems: runProblems, approvers: [] };
   const sha = String(env.GITHUB_SHA);
+  const branch = String(env.GITHUB_REF).slice("refs/heads/".length);
+  const problems = await checkMainBranch(sha, branch, get);
+  if (problems.length > 0) return { ok: false, problems, approvers: [] };
   const found = findMergedPullRequest(await get(`commits/${sha}/pulls?per_page=100`), sha, String(env.GITHUB_REPOSITORY), allowedBranches);
   if (!found.pr) return { ok: false, problems: found.problems, approvers: [] };
   const reviews = [];

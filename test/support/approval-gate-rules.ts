@@ -8,7 +8,26 @@ import { environmentName, indexOf, isApplyStep, isConfigureAws, Job, permissions
 
 export const GATE_SCRIPT = ".github/scripts/check-environment-gates.js";
 export const PROTECTED_ENVIRONMENTS = ["staging", "prod"] as const;
-const BYPASSES_FAILURE = /\b(always|failure|cancelled)\s*\(/;
+/**
+ * A job `if` holding a status function runs without the implicit success() (so after a failed gate): always(),
+ * failure(), cancelled(), and success() too (`success() || true`). Expression function names are case-insensitive
+ * (attacker review F3: `${{ ALWAYS() }}`).
+ */
+const BYPASSES_FAILURE = /\b(always|failure|cancelled|success)\s*\(/i;
+/** The only env a gate step may set: anything else (NODE_OPTIONS, GITHUB_API_URL, GITHUB_REPOSITORY, GATE_DEPLOY_BRANCHES...) can steer the script. */
+const GATE_STEP_ENV = ["GITHUB_TOKEN", "GATE_MODE", "GATE_ENVIRONMENTS", "GATE_BRANCH_ONLY_ENVIRONMENTS"];
+/**
+ * Workflow- and job-level env keys that reach the gate step and could steer node or the script (a deny-list: those
+ * levels also carry the project's own TF_* and the like, which the script never reads).
+ */
+const STEERS_GATE = /^(NODE_|GITHUB_|GATE_|RUNNER_|ACTIONS_|OPENSSL_|SSL_|LD_|DYLD_|UV_)|PROXY|^(PATH|HOME|TMPDIR)$/i;
+/** Triggers whose runs carry code or refs that a pull request controls while holding the repository's secrets. */
+const UNSAFE_TRIGGERS = ["pull_request_target", "workflow_run"];
+
+/** A job as GitHub reads it, with the keys the Job type leaves out. */
+type RawJob = Job & { "continue-on-error"?: unknown; container?: unknown; services?: unknown; defaults?: unknown; secrets?: unknown; with?: unknown };
+type RawStep = Step & { "continue-on-error"?: unknown; shell?: unknown; "working-directory"?: unknown };
+const lower = (list: readonly string[]): string[] => list.map((e) => e.toLowerCase());
 
 const GATE_RUN = new RegExp(`^\\s*node\\s+${GATE_SCRIPT.replace(/\./g, "\\.")}\\s*$`);
 
@@ -34,11 +53,57 @@ export function gateEnvironments(step: Step): string[] {
   return gateWords(step.env?.GATE_ENVIRONMENTS).filter((e) => !branchOnly.includes(e));
 }
 
+/**
+ * Whether a value (any YAML subtree) reads a secret other than the gate's own read token, in any `${{ }}` expression:
+ * `secrets.X`, `secrets['X']`, `toJSON(secrets)`, `SECRETS.X` (context names are case-insensitive; attacker review F3).
+ */
+export function readsSecret(value: unknown): boolean {
+  const text = JSON.stringify(value ?? null);
+  return [...text.matchAll(/\$\{\{([\s\S]*?)\}\}/g)].some((m) => /\bsecrets\b/i.test(m[1].replace(/\bsecrets\.(ENVIRONMENTS_READ_TOKEN|GITHUB_TOKEN)\b/gi, "")));
+}
+
 /** A step that holds a credential: assumes an AWS role, or reads a secret other than the gate's own read token. */
 export function isCredentialStep(step: Step): boolean {
-  if (isConfigureAws(step)) return true;
-  const refs = [...JSON.stringify({ env: step.env ?? null, with: step.with ?? null }).matchAll(/\bsecrets\.(\w+)/g)].map((m) => m[1]);
-  return refs.some((name) => name !== "ENVIRONMENTS_READ_TOKEN" && name !== "GITHUB_TOKEN");
+  return isConfigureAws(step) || readsSecret(step);
+}
+
+/**
+ * A step that runs the gate script must be exactly that: no shell, no working-directory, env keys from GATE_STEP_ENV
+ * only; in its job, no default shell or working directory and no env that steers node or the script; and before it only
+ * checkout (of this commit: no repository/ref/path) and setup-node (a version only), so that nothing rewrote the script
+ * or the runtime (attacker review F3).
+ */
+function checkGateStepIntact(wf: Workflow, id: string, job: Job): string[] {
+  const problems: string[] = [];
+  const all = steps(job);
+  const first = all.findIndex((s) => runs(s, GATE_RUN));
+  if (first < 0) return problems;
+  for (const s of all.filter((x) => runs(x, GATE_RUN)) as RawStep[]) {
+    if (s.shell !== undefined) problems.push(`${id}: the gate step must not set shell (got ${JSON.stringify(s.shell)})`);
+    if (s["working-directory"] !== undefined) problems.push(`${id}: the gate step must not set working-directory`);
+    const extra = Object.keys(s.env ?? {}).filter((k) => !GATE_STEP_ENV.includes(k));
+    if (extra.length > 0) problems.push(`${id}: the gate step may set only ${GATE_STEP_ENV.join(", ")} in env, not ${extra.join(", ")}`);
+    // In the gate job and in every re-check: another token could answer for another identity or fail open.
+    if (!/^\$\{\{\s*(secrets\.ENVIRONMENTS_READ_TOKEN\s*\|\|\s*)?(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/.test(String(s.env?.GITHUB_TOKEN ?? ""))) {
+      problems.push(`${id}: the gate step must get GITHUB_TOKEN from github.token (or secrets.ENVIRONMENTS_READ_TOKEN || github.token)`);
+    }
+  }
+  const raw = job as RawJob;
+  for (const [where, defaults] of [["workflow", (wf as Workflow & { defaults?: unknown }).defaults], ["job", raw.defaults]] as const) {
+    if (defaults !== undefined) problems.push(`${id}: runs the gate script, so its ${where} must set no defaults (a default shell or working-directory changes what the gate step runs)`);
+  }
+  for (const [where, env] of [["workflow", wf.env], ["job", job.env]] as const) {
+    const steering = Object.keys(env ?? {}).filter((k) => STEERS_GATE.test(k));
+    if (steering.length > 0) problems.push(`${id}: runs the gate script, so its ${where} env must not set ${steering.join(", ")} (it reaches the gate step)`);
+  }
+  all.slice(0, first).forEach((s, i) => {
+    const w = Object.keys(s.with ?? {});
+    const ok =
+      s.run === undefined &&
+      ((usesAction(s, "actions/checkout@") && w.every((k) => k === "persist-credentials" || k === "fetch-depth")) || (usesAction(s, "actions/setup-node@") && w.every((k) => k === "node-version")));
+    if (!ok) problems.push(`${id}: step ${i + 1} (${s.name ?? s.uses ?? "run"}) runs before the gate script; only checkout of this commit (no repository, ref or path) and setup-node (node-version only) may`);
+  });
+  return problems;
 }
 
 /**
@@ -54,29 +119,42 @@ export function isCredentialStep(step: Step): boolean {
  * A gate job (runs the gate script, holds no credential) names no environment (that would create a missing one), is
  * not conditional, cannot be skipped into success (no continue-on-error), may read environments (actions: read)
  * and passes GITHUB_TOKEN to the script. Applies to every workflow file: one without protected jobs needs no gate.
+ * Attacker review F3: environment names compare case-insensitively (as GitHub's do); a job calling a non-local workflow
+ * is flagged (it may enter any environment with `secrets: inherit`); secret reads are seen in every spelling
+ * (readsSecret), also in a protected job's container/services; every gate step is intact (checkGateStepIntact); a job
+ * that names a protected environment is judged as one even if its only recognised step is the re-check; and a workflow
+ * that enters staging or prod runs on no pull_request_target or workflow_run.
  */
 export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[] = PROTECTED_ENVIRONMENTS): string[] {
   const problems: string[] = [];
+  const protectedLower = lower(protectedEnvs);
+  const entersProtected = (job: Job): boolean => {
+    const named = environmentName(job);
+    if (named === undefined) return false;
+    const expanded = expandEnvironment(job, named, protectedEnvs);
+    return expanded === undefined || lower(expanded).some((e) => protectedLower.includes(e));
+  };
   const gates = new Map<string, string[]>();
   for (const [id, job] of Object.entries(wf.jobs)) {
-    const checked = steps(job)
-      .flatMap(gateEnvironments)
-      .filter((e) => !e.includes("${{"));
-    // A gate job checks and holds nothing; a protected job's own re-check (below) does not make it one.
-    if (checked.length === 0 || steps(job).some((s) => isApplyStep(s) || isCredentialStep(s))) continue;
+    problems.push(...checkGateStepIntact(wf, id, job));
+    const checked = lower(
+      steps(job)
+        .flatMap(gateEnvironments)
+        .filter((e) => !e.includes("${{")),
+    );
+    // A gate job checks and holds nothing; a protected job's own re-check (below) does not make it one, even when
+    // none of its steps is a credential this rule recognises (it is judged as a protected job instead).
+    if (checked.length === 0 || entersProtected(job) || steps(job).some((s) => isApplyStep(s) || isCredentialStep(s))) continue;
     gates.set(id, checked);
-    const raw = job as Job & { "continue-on-error"?: unknown };
+    const raw = job as RawJob;
     if (job.environment !== undefined) problems.push(`${id}: the gate job must not name an environment (a missing one would be created unprotected)`);
     if (raw["continue-on-error"] !== undefined) problems.push(`${id}: the gate job must not continue on error`);
     if (job.if !== undefined) problems.push(`${id}: the gate job must not be conditional`);
     if (permissionsOf(job.permissions).actions !== "read") problems.push(`${id}: the gate job needs permissions actions: read to read environments`);
     for (const s of steps(job)) {
       if (gateEnvironments(s).length === 0) continue;
-      const rawStep = s as Step & { "continue-on-error"?: unknown };
+      const rawStep = s as RawStep;
       if (rawStep["continue-on-error"] !== undefined || s.if !== undefined) problems.push(`${id}: the gate step must not be conditional or continue on error`);
-      if (!/^\$\{\{\s*(secrets\.ENVIRONMENTS_READ_TOKEN\s*\|\|\s*)?(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/.test(String(s.env?.GITHUB_TOKEN ?? ""))) {
-        problems.push(`${id}: the gate step must get GITHUB_TOKEN from github.token (or secrets.ENVIRONMENTS_READ_TOKEN || github.token)`);
-      }
     }
   }
 
@@ -93,6 +171,13 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
 
   const protectedJobs: string[] = [];
   for (const [id, job] of Object.entries(wf.jobs)) {
+    // A called workflow can enter any environment with this run's secrets (`secrets: inherit`), out of this rule's
+    // sight. A local one (./.github/workflows/x.yml, same commit) is itself a workflow file every rule checks.
+    const called = (job as RawJob).uses;
+    if (called !== undefined && !/^\.\/\.github\/workflows\/[\w.-]+\.ya?ml$/.test(String(called))) {
+      problems.push(`${id}: calls the workflow ${JSON.stringify(called)}, which this rule cannot check; call only local workflows (./.github/workflows/...) or inline its jobs`);
+      protectedJobs.push(id);
+    }
     const named = environmentName(job);
     if (named === undefined) continue;
     const expanded = expandEnvironment(job, named, protectedEnvs);
@@ -101,11 +186,20 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
       protectedJobs.push(id);
       continue;
     }
-    const reached = expanded.filter((e) => protectedEnvs.includes(e));
+    // GitHub environment names are case-insensitive: `Prod` and `PROD` are prod (attacker review F3).
+    const reached = [...new Set(lower(expanded).filter((e) => protectedLower.includes(e)))];
     if (reached.length > 0) protectedJobs.push(id);
     for (const env of reached) problems.push(...checkGatedJob(wf, id, job, named, env, gates));
   }
   if (gates.size === 0 && protectedJobs.length > 0) problems.push(`no job runs ${GATE_SCRIPT}`);
+  if (protectedJobs.length > 0) {
+    if (readsSecret(wf.env)) problems.push("the workflow env reads a secret, which every step of every job sees, before any gate re-check; move it to the step that needs it");
+    const on = wf.on as unknown;
+    const triggers = typeof on === "string" ? [on] : Array.isArray(on) ? on.map(String) : Object.keys((on as Record<string, unknown> | null) ?? {});
+    for (const t of triggers.filter((x) => UNSAFE_TRIGGERS.includes(x))) {
+      problems.push(`on.${t}: a workflow that enters staging or prod must not run on ${t} (it runs with the repository's secrets on behalf of a pull request or another run)`);
+    }
+  }
   return problems;
 }
 
@@ -121,7 +215,7 @@ function expandEnvironment(job: Job, named: string, protectedEnvs: readonly stri
   if (!m) return undefined;
   const [, key, suffix] = m;
   const values = matrixValues(job.strategy?.matrix, key);
-  if (values === "computed") return protectedEnvs.filter((p) => p.endsWith(suffix));
+  if (values === "computed") return protectedEnvs.filter((p) => p.endsWith(suffix.toLowerCase()));
   return values?.map((v) => `${v}${suffix}`);
 }
 
@@ -154,12 +248,13 @@ function checkGatedJob(wf: Workflow, id: string, job: Job, named: string, env: s
   const problems: string[] = [];
   const upstream = transitiveNeeds(wf, id);
   const gate = [...gates].find(([gateId, envs]) => upstream.has(gateId) && envs.includes(env));
+  const ownLower = normalizeExpression(named).toLowerCase();
   if (!gate) return [`${id}: runs in protected environment "${env}" without (transitively) needing a gate job that checks "${env}"`];
-  const own = normalizeExpression(named);
   const check = indexOf(job, (s) => {
     const checked = gateEnvironments(s);
-    const unconditional = s.if === undefined && (s as Step & { "continue-on-error"?: unknown })["continue-on-error"] === undefined;
-    return unconditional && (checked.includes(env) || checked.includes(own));
+    const unconditional = s.if === undefined && (s as RawStep)["continue-on-error"] === undefined;
+    const words = lower(checked);
+    return unconditional && (words.includes(env) || words.includes(ownLower));
   });
   // With id-token: write, every step can request the environment's OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN
   // are in each step's env), so only checkout and setup-node may come first; `npm ci` runs dependencies' code.
@@ -172,7 +267,11 @@ function checkGatedJob(wf: Workflow, id: string, job: Job, named: string, env: s
         `${oidc ? "; with id-token: write only checkout and setup-node may run before it" : ""})`,
     );
   }
-  if (/\bsecrets\./.test(JSON.stringify(job.env ?? {}))) problems.push(`${id}: its job env reads a secret, which every step sees before the gate re-check; move it to the step that needs it`);
+  const raw = job as RawJob;
+  if (readsSecret(job.env)) problems.push(`${id}: its job env reads a secret, which every step sees before the gate re-check; move it to the step that needs it`);
+  for (const key of ["container", "services"] as const) {
+    if (readsSecret(raw[key])) problems.push(`${id}: its ${key} reads a secret (e.g. credentials:), which the runner uses before any step and so before the gate re-check`);
+  }
   const path = [id, ...[...upstream].filter((dep) => dep !== gate[0] && transitiveNeeds(wf, dep).has(gate[0]))];
   for (const p of path) {
     if (BYPASSES_FAILURE.test(wf.jobs[p]?.if ?? "")) problems.push(`${id}: ${p} has if: ${wf.jobs[p].if}, which would run it after the gate failed`);

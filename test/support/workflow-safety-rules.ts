@@ -6,7 +6,7 @@
  */
 import { ENVIRONMENTS, environmentName, indexOf, isConfigureAws, isGuardStep, needsOf, runs, steps, targetEnvironment, TERRAFORM_ANY, usesAction, Workflow } from "./workflow-rules";
 
-export { checkApprovalGates, gateEnvironments, GATE_SCRIPT, isCredentialStep, PROTECTED_ENVIRONMENTS } from "./approval-gate-rules";
+export { checkApprovalGates, gateEnvironments, GATE_SCRIPT, isCredentialStep, PROTECTED_ENVIRONMENTS, readsSecret } from "./approval-gate-rules";
 export const GUARD_WRAPPER = ".github/scripts/plan-guard.sh";
 
 /**

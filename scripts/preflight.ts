@@ -33,6 +33,8 @@ const EPILOG = `Checks (read-only):
                          (PENDING with --first-deploy: README "First deploy")
   aws.account            the AWS credentials are for the environment's account (sts:GetCallerIdentity)
   aws.state              the state bucket exists in stateBackend.region and the state key is readable (or absent)
+  aws.logs-policy        the environment's CloudWatch Logs resource policy genesys-<env>-eventbridge-logs exists
+                         and grants what its bootstrap stack declares (no pipeline role may create or repair it)
   aws.partner-source     the partner event source is absent, unbound, or bound to this environment's bus
 
 Exit codes:

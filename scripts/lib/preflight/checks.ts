@@ -168,7 +168,8 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
     const finding = await checkLogsPolicy(
       aws.logs,
       expectedPolicy,
-      `An admin re-applies the bootstrap stack ${bootstrapStack} from this commit (cdktf.out/stacks/bootstrap-*, README "One-time setup", step 2).`,
+      `An admin re-applies the bootstrap stack ${bootstrapStack} from this commit (cdktf.out/stacks/bootstrap-*; README "One-time setup", step 2, ` +
+        `and for a deployed environment README "Terraform addresses"), then runs this again.`,
     );
     record("aws.logs-policy", finding.status, finding.detail);
   } catch (err) {

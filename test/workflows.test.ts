@@ -620,6 +620,41 @@ describe("rotate-secrets.yml", () => {
     expect(notify.permissions).toEqual({ "issues": "write" });
   });
 
+  it("the issue says why: the gates job's result and its `problems` output, through env, never spliced into the script", () => {
+    const gates = job(doc, "gates");
+    const gateStep = stepsOf(gates).find((s) => s.run === "node .github/scripts/check-environment-gates.js") as Step & { id?: string };
+    expect(gateStep.id).toBe("gate");
+    expect((gates as Job & { outputs?: Record<string, string> }).outputs).toEqual({ problems: "${{ steps.gate.outputs.problems }}" });
+    const step = stepsOf(job(doc, "notify"))[0];
+    expect(step.env).toMatchObject({ GATES_RESULT: "${{ needs.gates.result }}", GATE_PROBLEMS: "${{ needs.gates.outputs.problems }}" });
+    const script = String(step.with?.script ?? "");
+    expect(script).not.toMatch(/\$\{\{/);
+    expect(script).toContain("process.env.GATES_RESULT");
+    expect(script).toContain("process.env.GATE_PROBLEMS");
+  });
+
+  it("the issue body, as the script writes it, carries the gate's result and problems (backticks and newlines defused)", async () => {
+    const script = String(stepsOf(job(doc, "notify"))[0].with?.script ?? "");
+    const created: { body: string }[] = [];
+    const github = {
+      paginate: async () => [],
+      rest: { issues: { listForRepo: {}, createComment: async () => undefined, create: async (o: { body: string }) => void created.push(o) } },
+    };
+    const context = { repo: { owner: "acme", repo: "infra" }, serverUrl: "https://github.com", runId: 42, eventName: "schedule" };
+    const saved = { ...process.env };
+    Object.assign(process.env, { GATES_RESULT: "failure", GATE_PROBLEMS: "prod: recorded approval: `carol` is who started this run\nx", OUTPUTS_RESULT: "skipped", ROTATE_RESULT: "skipped" });
+    try {
+      // github-script runs `script` as the body of an async function with these names in scope.
+      const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...a: string[]) => (...v: unknown[]) => Promise<void>;
+      await new AsyncFunction("github", "context", "process", script)(github, context, process);
+    } finally {
+      for (const k of ["GATES_RESULT", "GATE_PROBLEMS", "OUTPUTS_RESULT", "ROTATE_RESULT"]) if (saved[k] === undefined) delete process.env[k];
+    }
+    expect(created).toHaveLength(1);
+    expect(created[0].body).toContain("Jobs: gates `failure`, outputs `skipped`, rotate `skipped`.");
+    expect(created[0].body).toContain("The gates job ended `failure`, so nothing was rotated in any environment (dev included): `prod: recorded approval:  carol  is who started this run x`.");
+  });
+
   it("rules fail on broken copies", () => {
     const weekly = clone(doc);
     weekly.on.schedule = [{ cron: "0 5 * * 1" }];
@@ -833,6 +868,9 @@ describe("approval-gate rule: the holes the attacker review found (F3) are close
     ["GITHUB_API_URL", (s: Step) => (s.env = { ...s.env, GITHUB_API_URL: "https://attacker.example" }), /not GITHUB_API_URL/],
     ["GITHUB_REPOSITORY", (s: Step) => (s.env = { ...s.env, GITHUB_REPOSITORY: "attacker/public-copy" }), /not GITHUB_REPOSITORY/],
     ["GATE_DEPLOY_BRANCHES", (s: Step) => (s.env = { ...s.env, GATE_DEPLOY_BRANCHES: "main feature" }), /not GATE_DEPLOY_BRANCHES/],
+    // The script reads these default variables (its closing line, its `problems` output); a step must not choose them.
+    ["GITHUB_WORKFLOW", (s: Step) => (s.env = { ...s.env, GITHUB_WORKFLOW: "Deploy" }), /not GITHUB_WORKFLOW/],
+    ["GITHUB_OUTPUT", (s: Step) => (s.env = { ...s.env, GITHUB_OUTPUT: "/dev/null" }), /not GITHUB_OUTPUT/],
     ["another token", (s: Step) => (s.env = { ...s.env, GITHUB_TOKEN: "${{ secrets.OTHER_TOKEN }}" }), /gates: the gate step must get GITHUB_TOKEN from github\.token/],
   ])("the gate step neutered by %s (in the gate job and in a re-check)", (_what, mutate, expected) => {
     expect(gates((wf) => mutate(gateStep(wf)))).toMatch(expected);

@@ -463,7 +463,10 @@ describe(".github/scripts/plan-guard.sh: one environment's allow_destroy, checke
     expect(lines[0]).toContain(`dispatch Deploy (Actions → Deploy → Run workflow, or gh workflow run deploy.yml --ref main -f 'allow_destroy_prod=${list}') with allow_destroy_prod set to the blocked addresses: ${list}.`);
     expect(lines[0]).toContain("A re-run keeps the old inputs");
     expect(r.summary).toContain(`**plan-guard blocked prod.** To allow it in CI, dispatch Deploy`);
-    expect(r.summary).toContain(`set to the blocked addresses: ${list}.`);
+    expect(r.summary).toContain(
+      "with `allow_destroy_prod` set to the blocked addresses: `aws_cloudwatch_log_resource_policy.log_delivery`, `module.rule_x.aws_sqs_queue.dlq[\"a\"]`, `aws_sqs_queue.main`. A re-run keeps the old inputs",
+    );
+    expect(r.summary).toContain(`\`gh workflow run deploy.yml --ref main -f 'allow_destroy_prod=${list}'\``);
     // Not blocked (0), or bad input (3): no such hint.
     expect(runWrapper("", 0).stdout).not.toContain("dispatch Deploy");
     expect(runWrapper("", 3, "plan-guard: bad input: x\n").stdout).not.toContain("dispatch Deploy");

@@ -96,10 +96,15 @@ if [ "$status" -eq 2 ]; then
   [ -n "$list" ] || list="<addresses>"
   extra=""
   if [ "$unnamed" -gt 0 ]; then extra=" (${unnamed} more blocked address(es) hold characters the input does not accept: see plan-guard's output above and docs/plan-guard.md)"; fi
-  hint="To allow it in CI, dispatch Deploy (Actions → Deploy → Run workflow, or gh workflow run deploy.yml --ref main -f 'allow_destroy_${env_name}=${list}') with allow_destroy_${env_name} set to the blocked addresses: ${list}${extra}. A re-run keeps the old inputs and is blocked again. With GATE_MODE=recorded-approval any allow_destroy is refused: see docs/plan-guard.md."
-  printf '::error title=plan-guard blocked (%s)::%s\n' "$env_name" "$hint"
+  command="gh workflow run deploy.yml --ref main -f 'allow_destroy_${env_name}=${list}'"
+  tail=". A re-run keeps the old inputs and is blocked again. With GATE_MODE=recorded-approval any allow_destroy is refused: see docs/plan-guard.md."
+  printf '::error title=plan-guard blocked (%s)::To allow it in CI, dispatch Deploy (Actions → Deploy → Run workflow, or %s) with allow_destroy_%s set to the blocked addresses: %s%s%s\n' \
+    "$env_name" "$command" "$env_name" "$list" "$extra" "$tail"
   if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-    printf '\n**plan-guard blocked %s.** %s\n' "$env_name" "$hint" >> "$GITHUB_STEP_SUMMARY"
+    # Code spans: no address can hold a backtick, so none can end one.
+    md_list="\`${list// /\`, \`}\`"
+    printf '\n**plan-guard blocked %s.** To allow it in CI, dispatch Deploy (Actions → Deploy → Run workflow, or `%s`) with `allow_destroy_%s` set to the blocked addresses: %s%s%s\n' \
+      "$env_name" "$command" "$env_name" "$md_list" "$extra" "$tail" >> "$GITHUB_STEP_SUMMARY"
   fi
 fi
 exit "$status"

@@ -274,6 +274,52 @@ describe("approval gate: passes only on the documented answer of a protected env
     expect(evaluateEnvironment("prod", { status: 418, body: undefined, text: "teapot" }).problems).toEqual(['unexpected answer HTTP 418 for environment "prod": "teapot".']);
   });
 
+  it("writes its problems to the step output `problems` (one line, heredoc syntax with a fresh delimiter) and the job summary", async () => {
+    github.gated("staging").answer("prod", { status: 404, body: { message: "Not Found\nproblems<<EOF\nforged" } });
+    const output = path.join(dir, "output");
+    const r = await run("staging prod", { GITHUB_OUTPUT: output });
+    expect(r.exitCode).toBe(1);
+    const text = fs.readFileSync(output, "utf8");
+    const m = /^problems<<(ghadelimiter_[0-9a-f-]{36})\n(.*)\n\1\n$/.exec(text);
+    expect(m).not.toBeNull();
+    // One line whatever GitHub answered: the forged delimiter line is folded into it and cannot end the value.
+    expect(m?.[2]).toMatch(/^prod: GitHub environment "prod" does not exist \(HTTP 404: Not Found problems<<EOF forged\)/);
+    expect(m?.[2]).not.toContain(TOKEN);
+    expect(r.summary).toContain("**Deploy stopped:**");
+    // A passing check still writes the output, empty, so that a later job never reads a stale value.
+    fs.rmSync(output);
+    github.gated("prod");
+    const ok = await run("staging prod", { GITHUB_OUTPUT: output });
+    expect(ok.exitCode).toBe(0);
+    expect(fs.readFileSync(output, "utf8")).toMatch(/^problems<<(ghadelimiter_[0-9a-f-]{36})\n\n\1\n$/);
+  });
+
+  it("reports a misconfiguration in the output and the summary too", async () => {
+    const output = path.join(dir, "output");
+    const r = await run("", { GITHUB_OUTPUT: output });
+    expect(r.exitCode).toBe(1);
+    expect(fs.readFileSync(output, "utf8")).toContain("misconfigured: GATE_ENVIRONMENTS is empty");
+    expect(r.summary).toContain("misconfigured");
+  });
+
+  it.each([
+    ["Deploy", "", /^::error title=Deploy stopped::staging\/prod would run without a required review; fix the environments named above .*, then re-run\.$/m],
+    ["Rotate secrets", "", /^::error title=Rotation stopped::nothing was rotated, in no environment \(dev included\); fix the environments named above .*, then re-run the failed jobs or dispatch the workflow\.$/m],
+    ["Deploy", "recorded-approval", /^::error title=Deploy stopped::.*then start a new run from main's tip \(a re-run keeps this commit and fails again\)\.$/m],
+    ["Rotate secrets", "recorded-approval", /^::error title=Rotation stopped::.*start a new run from main's tip \(a re-run keeps this commit and fails again\): run the workflow by dispatch/m],
+  ])("words its closing line by workflow (%s) and mode (%j)", async (workflow, mode, expected) => {
+    github.answer("staging", { status: 404, body: { message: "Not Found" } });
+    const r = await run("staging", { GITHUB_WORKFLOW: workflow, GATE_MODE: mode, GITHUB_SHA: "0".repeat(40), GITHUB_REF: "refs/heads/main" });
+    expect(r.exitCode).toBe(1);
+    expect(r.out).toMatch(expected);
+    if (mode !== "") expect(r.out).not.toMatch(/then re-run/);
+  });
+
+  it("names the recorded-approval alternative where reviewers need GitHub Enterprise", () => {
+    const r = evaluateEnvironment("prod", { status: 404, body: { message: "Not Found" } });
+    expect(r.problems[0]).toMatch(/need GitHub Enterprise .*or set the repository variable GATE_MODE=recorded-approval \(docs\/ci-cd\.md "Recorded approval"\)/);
+  });
+
   it("runs as the workflow runs it: node <script>, exit 1 when an environment is not gated", async () => {
     const exec = promisify(execFile);
     const env = { PATH: process.env.PATH ?? "", GATE_ENVIRONMENTS: "staging prod", GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url };

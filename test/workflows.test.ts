@@ -412,20 +412,21 @@ describe(".github/scripts/plan-guard.sh: one environment's allow_destroy, checke
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "guard-wrapper-"));
   const bin = path.join(dir, "bin");
   fs.mkdirSync(bin);
-  fs.writeFileSync(path.join(bin, "npm"), '#!/bin/sh\nprintf "%s\\n" "$@" > "$FAKE_NPM_ARGS"\nexit "${FAKE_NPM_STATUS:-0}"\n', { mode: 0o755 });
+  // Writes its arguments to a file and FAKE_NPM_STDERR (plan-guard's BLOCKED lines) to stderr, as plan-guard does.
+  fs.writeFileSync(path.join(bin, "npm"), '#!/bin/sh\nprintf "%s\\n" "$@" > "$FAKE_NPM_ARGS"\nprintf "%s" "${FAKE_NPM_STDERR:-}" >&2\nexit "${FAKE_NPM_STATUS:-0}"\n', { mode: 0o755 });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const runWrapper = (allowDestroy: string, status = 0) => {
+  const runWrapper = (allowDestroy: string, status = 0, stderr = "") => {
     const work = fs.mkdtempSync(path.join(dir, "work-"));
     const argsFile = path.join(work, "npm-args");
     const summary = path.join(work, "summary.md");
     const result = spawnSync("bash", [path.join(ROOT, ".github", "scripts", "plan-guard.sh"), "--plan", "prod.plan.json"], {
       cwd: work,
       encoding: "utf8",
-      env: { PATH: `${bin}:${process.env.PATH}`, TF_ENV: "prod", ALLOW_DESTROY: allowDestroy, GITHUB_ACTOR: "alice", GITHUB_STEP_SUMMARY: summary, FAKE_NPM_ARGS: argsFile, FAKE_NPM_STATUS: String(status) },
+      env: { PATH: `${bin}:${process.env.PATH}`, TF_ENV: "prod", ALLOW_DESTROY: allowDestroy, GITHUB_ACTOR: "alice", GITHUB_STEP_SUMMARY: summary, FAKE_NPM_ARGS: argsFile, FAKE_NPM_STATUS: String(status), FAKE_NPM_STDERR: stderr },
     });
     const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8") : undefined);
-    return { code: result.status, stdout: result.stdout, args: read(argsFile)?.trim().split("\n"), summary: read(summary) ?? "", work };
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr, args: read(argsFile)?.trim().split("\n"), summary: read(summary) ?? "", work };
   };
 
   it("passes each pattern as its own --allow-destroy and records them in the job summary", () => {
@@ -443,6 +444,49 @@ describe(".github/scripts/plan-guard.sh: one environment's allow_destroy, checke
     expect(r.code).toBe(2);
     expect(r.args).toEqual(["run", "--silent", "plan-guard", "--", "--plan", "prod.plan.json"]);
     expect(r.summary).toContain("**allow_destroy for prod:** none");
+  });
+
+  // plan-guard's stderr lines on exit 2 (scripts/lib/plan-guard/report.ts, blockedMessage).
+  const blockedLine = (change: string, type: string, address: string) => `plan-guard: BLOCKED: ${change} of protected ${type} ${address} is not allowed without --allow-destroy\n`;
+
+  it("when blocked (exit 2), says how to allow it in CI: a new Deploy dispatch with allow_destroy_<env> naming the blocked addresses", () => {
+    const stderr =
+      blockedLine("forget", "aws_cloudwatch_log_resource_policy", "aws_cloudwatch_log_resource_policy.log_delivery") +
+      blockedLine("replace [delete, create]", "aws_sqs_queue", 'module.rule_x.aws_sqs_queue.dlq["a"]') +
+      "plan-guard: BLOCKED: update of protected kms_key_id of aws_sqs_queue aws_sqs_queue.main is not allowed without --allow-destroy\n";
+    const r = runWrapper("", 2, stderr);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(stderr);
+    const list = 'aws_cloudwatch_log_resource_policy.log_delivery module.rule_x.aws_sqs_queue.dlq["a"] aws_sqs_queue.main';
+    const lines = r.stdout.split("\n").filter((l) => l.startsWith("::error title=plan-guard blocked (prod)::"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`dispatch Deploy (Actions → Deploy → Run workflow, or gh workflow run deploy.yml --ref main -f 'allow_destroy_prod=${list}') with allow_destroy_prod set to the blocked addresses: ${list}.`);
+    expect(lines[0]).toContain("A re-run keeps the old inputs");
+    expect(r.summary).toContain(`**plan-guard blocked prod.** To allow it in CI, dispatch Deploy`);
+    expect(r.summary).toContain(
+      "with `allow_destroy_prod` set to the blocked addresses: `aws_cloudwatch_log_resource_policy.log_delivery`, `module.rule_x.aws_sqs_queue.dlq[\"a\"]`, `aws_sqs_queue.main`. A re-run keeps the old inputs",
+    );
+    expect(r.summary).toContain(`\`gh workflow run deploy.yml --ref main -f 'allow_destroy_prod=${list}'\``);
+    // Not blocked (0), or bad input (3): no such hint.
+    expect(runWrapper("", 0).stdout).not.toContain("dispatch Deploy");
+    expect(runWrapper("", 3, "plan-guard: bad input: x\n").stdout).not.toContain("dispatch Deploy");
+  });
+
+  it("names no address it cannot vouch for, and runs none: addresses from the plan are data", () => {
+    const stderr =
+      blockedLine("delete", "aws_sqs_queue", "aws_sqs_queue.q[\"$(touch pwned)\"]") +
+      blockedLine("delete", "aws_sqs_queue", 'aws_sqs_queue.q["a of b"]') +
+      blockedLine("delete", "aws_sqs_queue", "aws_sqs_queue.q[\"x'`touch pwned`\"]") +
+      "plan-guard: BLOCKED: delete of protected aws_sqs_queue aws_sqs_queue.ok is not allowed without --allow-destroy\n::error::forged\n";
+    const r = runWrapper("", 2, stderr);
+    expect(r.code).toBe(2);
+    expect(fs.existsSync(path.join(r.work, "pwned"))).toBe(false);
+    const hint = r.stdout.split("\n").filter((l) => l.startsWith("::error title=plan-guard blocked (prod)::"));
+    expect(hint).toHaveLength(1);
+    expect(hint[0]).toContain("-f 'allow_destroy_prod=aws_sqs_queue.ok')");
+    expect(hint[0]).toContain("(3 more blocked address(es) hold characters the input does not accept");
+    expect(hint[0]).not.toMatch(/pwned|a of b|\bb"\]/);
+    expect(r.stdout).not.toMatch(/^::error::forged/m);
   });
 
   it.each(["*", "**", "*.*", "module.*", "module.*.*", "aws_sqs_queue.dlq *"])("rejects %j, which matches everything, without running plan-guard", (input) => {
@@ -467,6 +511,29 @@ describe(".github/scripts/plan-guard.sh: one environment's allow_destroy, checke
 describe("ci.yml and drift.yml are read-only", () => {
   it.each(["ci.yml", "drift.yml"])("%s never applies and only assumes the plan role", (file) => {
     expect(checkReadOnly(byName(file).doc)).toEqual([]);
+  });
+
+  it("ci's guard step, when blocked, says a destroy is allowed after merge through a Deploy dispatch, and keeps exit 2", () => {
+    const run = String(stepsOf(job(byName("ci.yml").doc, "plan")).find(isGuardStep)?.run);
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "ci-guard-"));
+    try {
+      fs.mkdirSync(path.join(work, "bin"));
+      fs.mkdirSync(path.join(work, "report"));
+      fs.writeFileSync(path.join(work, "bin", "npm"), '#!/bin/sh\necho "### Plan for staging" > report/staging.guard.md\nexit "$FAKE_STATUS"\n', { mode: 0o755 });
+      const step = (status: number) => {
+        const r = spawnSync("bash", ["-e", "-c", run], { cwd: work, encoding: "utf8", env: { PATH: `${path.join(work, "bin")}:${process.env.PATH}`, TF_ENV: "staging", STACK_DIR: "s", FAKE_STATUS: String(status) } });
+        return { code: r.status, stdout: r.stdout, md: fs.readFileSync(path.join(work, "report", "staging.guard.md"), "utf8") };
+      };
+      const blocked = step(2);
+      expect(blocked.code).toBe(2);
+      expect(blocked.stdout).toMatch(/^::error title=plan-guard blocked \(staging\)::A pull request cannot allow a destroy\. If it is intended, merge, then dispatch Deploy .*allow_destroy_staging=<addresses>/m);
+      expect(blocked.md).toContain("merge, then dispatch Deploy");
+      const ok = step(0);
+      expect([ok.code, ok.stdout, ok.md]).toEqual([0, "", "### Plan for staging\n"]);
+      expect(step(3).code).toBe(3);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it("ci plans every environment, runs plan-guard with --summary-md and comments once per environment", () => {
@@ -618,6 +685,41 @@ describe("rotate-secrets.yml", () => {
     // gates as well (issue #10): a failed gate skips outputs and rotate, and that month's rotation must not vanish silently.
     expect(notify.needs).toEqual(["gates", "outputs", "rotate"]);
     expect(notify.permissions).toEqual({ "issues": "write" });
+  });
+
+  it("the issue says why: the gates job's result and its `problems` output, through env, never spliced into the script", () => {
+    const gates = job(doc, "gates");
+    const gateStep = stepsOf(gates).find((s) => s.run === "node .github/scripts/check-environment-gates.js") as Step & { id?: string };
+    expect(gateStep.id).toBe("gate");
+    expect((gates as Job & { outputs?: Record<string, string> }).outputs).toEqual({ problems: "${{ steps.gate.outputs.problems }}" });
+    const step = stepsOf(job(doc, "notify"))[0];
+    expect(step.env).toMatchObject({ GATES_RESULT: "${{ needs.gates.result }}", GATE_PROBLEMS: "${{ needs.gates.outputs.problems }}" });
+    const script = String(step.with?.script ?? "");
+    expect(script).not.toMatch(/\$\{\{/);
+    expect(script).toContain("process.env.GATES_RESULT");
+    expect(script).toContain("process.env.GATE_PROBLEMS");
+  });
+
+  it("the issue body, as the script writes it, carries the gate's result and problems (backticks and newlines defused)", async () => {
+    const script = String(stepsOf(job(doc, "notify"))[0].with?.script ?? "");
+    const created: { body: string }[] = [];
+    const github = {
+      paginate: async () => [],
+      rest: { issues: { listForRepo: {}, createComment: async () => undefined, create: async (o: { body: string }) => void created.push(o) } },
+    };
+    const context = { repo: { owner: "acme", repo: "infra" }, serverUrl: "https://github.com", runId: 42, eventName: "schedule" };
+    const saved = { ...process.env };
+    Object.assign(process.env, { GATES_RESULT: "failure", GATE_PROBLEMS: "prod: recorded approval: `carol` is who started this run\nx", OUTPUTS_RESULT: "skipped", ROTATE_RESULT: "skipped" });
+    try {
+      // github-script runs `script` as the body of an async function with these names in scope.
+      const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...a: string[]) => (...v: unknown[]) => Promise<void>;
+      await new AsyncFunction("github", "context", "process", script)(github, context, process);
+    } finally {
+      for (const k of ["GATES_RESULT", "GATE_PROBLEMS", "OUTPUTS_RESULT", "ROTATE_RESULT"]) if (saved[k] === undefined) delete process.env[k];
+    }
+    expect(created).toHaveLength(1);
+    expect(created[0].body).toContain("Jobs: gates `failure`, outputs `skipped`, rotate `skipped`.");
+    expect(created[0].body).toContain("The gates job ended `failure`, so nothing was rotated in any environment (dev included): `prod: recorded approval:  carol  is who started this run x`.");
   });
 
   it("rules fail on broken copies", () => {
@@ -833,6 +935,9 @@ describe("approval-gate rule: the holes the attacker review found (F3) are close
     ["GITHUB_API_URL", (s: Step) => (s.env = { ...s.env, GITHUB_API_URL: "https://attacker.example" }), /not GITHUB_API_URL/],
     ["GITHUB_REPOSITORY", (s: Step) => (s.env = { ...s.env, GITHUB_REPOSITORY: "attacker/public-copy" }), /not GITHUB_REPOSITORY/],
     ["GATE_DEPLOY_BRANCHES", (s: Step) => (s.env = { ...s.env, GATE_DEPLOY_BRANCHES: "main feature" }), /not GATE_DEPLOY_BRANCHES/],
+    // The script reads these default variables (its closing line, its `problems` output); a step must not choose them.
+    ["GITHUB_WORKFLOW", (s: Step) => (s.env = { ...s.env, GITHUB_WORKFLOW: "Deploy" }), /not GITHUB_WORKFLOW/],
+    ["GITHUB_OUTPUT", (s: Step) => (s.env = { ...s.env, GITHUB_OUTPUT: "/dev/null" }), /not GITHUB_OUTPUT/],
     ["another token", (s: Step) => (s.env = { ...s.env, GITHUB_TOKEN: "${{ secrets.OTHER_TOKEN }}" }), /gates: the gate step must get GITHUB_TOKEN from github\.token/],
   ])("the gate step neutered by %s (in the gate job and in a re-check)", (_what, mutate, expected) => {
     expect(gates((wf) => mutate(gateStep(wf)))).toMatch(expected);

@@ -26,6 +26,7 @@ export function getRepoJson(o: {
 }): Promise<ApiAnswer>;
 export function planChecks(env: Record<string, string | undefined>): { environment: string; requireReviewers: boolean }[];
 export function renderSummary(results: GateResult[]): string;
+export function closingLine(workflow: string | undefined, recorded: boolean): { title: string; text: string };
 export function main(
   env: Record<string, string | undefined>,
   deps?: { fetchImpl?: typeof fetch; retryDelayMs?: number; write?: (line: string) => void },

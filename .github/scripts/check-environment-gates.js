@@ -38,20 +38,24 @@
  *   deployment branches only, also when GATE_ENVIRONMENTS names them; see planChecks), GATE_DEPLOY_BRANCHES
  *   (optional, default "main"), GATE_MODE (the repository variable vars.GATE_MODE: unset/"environment-reviewers", or
  *   "recorded-approval": see recorded-approval.js; any other value fails), GITHUB_REPOSITORY (owner/repo), GITHUB_TOKEN,
- *   GITHUB_API_URL (default https://api.github.com), GITHUB_STEP_SUMMARY (optional).
+ *   GITHUB_API_URL (default https://api.github.com), GITHUB_STEP_SUMMARY (optional), GITHUB_OUTPUT (optional: the
+ *   step output `problems`, one line, empty when every environment is gated), GITHUB_WORKFLOW (the workflow's name, a
+ *   default variable GitHub sets: words the closing line; the gate step may not set it, test/support/approval-gate-rules.ts).
  *   Exit 0: every environment is gated; 1: at least one is not, or the answer could not be judged.
  */
 /* global fetch, AbortSignal, setTimeout -- Node 18+ globals (eslint.config.js lists only the CommonJS ones) */
 "use strict";
 
 const fs = require("node:fs");
+const crypto = require("node:crypto");
 const { MODE_RECORDED, parseGateMode, checkRecordedApproval } = require("./recorded-approval.js");
 
 const API_VERSION = "2022-11-28";
 const DOCS = "docs/ci-cd.md (Approval gates)";
 const PLAN_HINT =
   "On a private or internal repository, required reviewers need GitHub Enterprise (GitHub Free, Pro and Team offer them " +
-  "on public repositories only); see " + DOCS + ".";
+  "on public repositories only), or set the repository variable GATE_MODE=recorded-approval (docs/ci-cd.md \"Recorded approval\"); " +
+  "see " + DOCS + ".";
 
 /**
  * @typedef {{ status: number, body: unknown, text?: string }} ApiAnswer  one HTTP answer (body: parsed JSON, or undefined)
@@ -264,6 +268,7 @@ async function main(env, deps = {}) {
   if ("error" in gateMode) config.push(gateMode.error);
   if (config.length > 0) {
     for (const c of config) write(`::error title=Approval gate check misconfigured::${escapeData(c)}`);
+    report(env, config.map((c) => `misconfigured: ${c}`), `### Approval gates\n\n❌ misconfigured:\n\n${config.map((c) => `- ${c}`).join("\n")}\n`);
     return { exitCode: 1, results: [] };
   }
   const results = [];
@@ -295,13 +300,51 @@ async function main(env, deps = {}) {
     if (result.ok && requireReviewers && recorded) write(`${environment}: recorded approval by ${result.reviewers.join(", ")} (GATE_MODE=${MODE_RECORDED}), deployments from ${allowedBranches.join(", ")} only.`);
     if (result.ok && !requireReviewers) write(`${environment}: deployments from ${allowedBranches.join(", ")} only (no reviewers required).`);
   }
-  if (env.GITHUB_STEP_SUMMARY) fs.appendFileSync(env.GITHUB_STEP_SUMMARY, renderSummary(results));
   const exitCode = results.every((r) => r.ok) ? 0 : 1;
-  if (exitCode !== 0) write(`::error title=Deploy stopped::staging/prod would run without a required review; fix the environments named above (${DOCS}), then re-run.`);
+  const closing = exitCode === 0 ? undefined : closingLine(env.GITHUB_WORKFLOW, recorded);
+  const problems = results.flatMap((r) => r.problems.map((p) => `${r.environment}: ${p}`));
+  report(env, problems, renderSummary(results) + (closing ? `\n**${closing.title}:** ${closing.text}\n` : ""));
+  if (closing) write(`::error title=${closing.title}::${escapeData(closing.text)}`);
   return { exitCode, results };
 }
 
-module.exports = { evaluateEnvironment, evaluateBranchPolicies, getRepoJson, planChecks, renderSummary, main, API_VERSION };
+/**
+ * The closing line of a failed check, worded by workflow and mode. GITHUB_WORKFLOW is the workflow's `name:` (a default
+ * variable). A re-run keeps the run's commit: in recorded mode that never helps (the approval belongs to a merge commit
+ * that must be main's tip), so it says to start a new run. Pure.
+ * @param {string | undefined} workflow
+ * @param {boolean} recorded
+ * @returns {{ title: string, text: string }}
+ */
+function closingLine(workflow, recorded) {
+  const rotation = /rotat/i.test(workflow ?? "");
+  const what = rotation ? "Rotation stopped" : workflow && !/deploy/i.test(workflow) ? `${workflow} stopped` : "Deploy stopped";
+  const held = rotation ? "nothing was rotated, in no environment (dev included)" : "staging/prod would run without a required review";
+  const next = recorded
+    ? `fix what is named above (${DOCS}; "Recorded approval"), then start a new run from main's tip (a re-run keeps this commit and fails again)${rotation ? ": run the workflow by dispatch, or wait for the next schedule" : ""}`
+    : `fix the environments named above (${DOCS}), then re-run${rotation ? " the failed jobs or dispatch the workflow" : ""}`;
+  return { title: what, text: `${held}; ${next}.` };
+}
+
+/**
+ * Writes the problems to the job summary and to the step output `problems` (one line; GitHub's multi-line syntax with a
+ * random delimiter, so no text in a problem can end the value or set another output:
+ * https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#multiline-strings).
+ * Problems hold names, HTTP statuses and GitHub's messages, never the token.
+ * @param {Record<string, string | undefined>} env
+ * @param {string[]} problems
+ * @param {string} summary
+ */
+function report(env, problems, summary) {
+  if (env.GITHUB_STEP_SUMMARY) fs.appendFileSync(env.GITHUB_STEP_SUMMARY, summary);
+  if (env.GITHUB_OUTPUT) {
+    const line = problems.join(" | ").replace(/[\r\n]+/g, " ").slice(0, 4000);
+    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+    fs.appendFileSync(env.GITHUB_OUTPUT, `problems<<${delimiter}\n${line}\n${delimiter}\n`);
+  }
+}
+
+module.exports = { evaluateEnvironment, evaluateBranchPolicies, getRepoJson, planChecks, renderSummary, closingLine, main, API_VERSION };
 
 if (require.main === module) {
   main(process.env).then(

@@ -9,6 +9,9 @@
 #                  commas; empty on push. Each becomes one `--allow-destroy PATTERN` of plan-guard.
 #   GITHUB_STEP_SUMMARY, GITHUB_ACTOR (set by GitHub Actions): the patterns are recorded in the job summary.
 #
+# Exit: plan-guard's. On 2 (blocked) it also prints, to the log and the job summary, how to allow the blocked
+# addresses in CI: a new dispatch of Deploy with allow_destroy_<env> (a re-run keeps the old inputs).
+#
 # Rejected before plan-guard runs (exit 3, plan-guard's "bad input"), so a dispatch can never wave through
 # everything: a pattern made only of wildcards once `module` keywords are ignored (`*`, `**`, `*.*`,
 # `module.*`), any character outside resource addresses (letters, digits, _ - . * [ ] "), and a pattern that does
@@ -60,4 +63,48 @@ if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   fi
 fi
 
-exec npm run --silent plan-guard -- "$@" "${args[@]+"${args[@]}"}"
+# plan-guard's stderr is kept (and shown) to name the blocked addresses on exit 2: its lines
+# "plan-guard: BLOCKED: <change> of protected <type> <address> is not allowed without --allow-destroy"
+# (scripts/lib/plan-guard/report.ts, blockedMessage). Its own hint says "re-run with --allow-destroy", which in CI
+# reads as GitHub's Re-run button: that keeps the run's (empty) inputs and is blocked again.
+errors="$(mktemp)"
+trap 'rm -f "$errors"' EXIT
+status=0
+npm run --silent plan-guard -- "$@" "${args[@]+"${args[@]}"}" 2> "$errors" || status=$?
+cat "$errors" >&2
+
+if [ "$status" -eq 2 ]; then
+  # Addresses come from the plan (for_each keys may hold any text): only those the input would accept are named, as
+  # data (printf %s), never evaluated; none can hold a quote ', a backtick, % or a line break.
+  blocked=()
+  unnamed=0
+  while IFS= read -r line; do
+    # "... <type> <address>": the last two words, when the address holds no space; the address must then name that
+    # type (TYPE.NAME or ...module.X.TYPE.NAME), else a for_each key with spaces could pass a fragment for an address.
+    rest="${line% is not allowed without --allow-destroy}"
+    address="${rest##* }"
+    rest="${rest% *}"
+    type="${rest##* }"
+    if [[ "$address" =~ ^[A-Za-z][][A-Za-z0-9_.*\"-]*$ ]] && [[ "$type" =~ ^[a-z][a-z0-9_]*$ ]] &&
+      { [[ "$address" == "$type".* ]] || [[ "$address" == module.*."$type".* ]] || [[ "$address" == data."$type".* ]]; }; then
+      blocked+=("$address")
+    else
+      unnamed=$((unnamed + 1))
+    fi
+  done < <(grep -E '^plan-guard: BLOCKED: .* of (protected )?.* is not allowed without --allow-destroy$' "$errors" || true)
+  list="${blocked[*]+"${blocked[*]}"}"
+  [ -n "$list" ] || list="<addresses>"
+  extra=""
+  if [ "$unnamed" -gt 0 ]; then extra=" (${unnamed} more blocked address(es) hold characters the input does not accept: see plan-guard's output above and docs/plan-guard.md)"; fi
+  command="gh workflow run deploy.yml --ref main -f 'allow_destroy_${env_name}=${list}'"
+  tail=". A re-run keeps the old inputs and is blocked again. With GATE_MODE=recorded-approval any allow_destroy is refused: see docs/plan-guard.md."
+  printf '::error title=plan-guard blocked (%s)::To allow it in CI, dispatch Deploy (Actions → Deploy → Run workflow, or %s) with allow_destroy_%s set to the blocked addresses: %s%s%s\n' \
+    "$env_name" "$command" "$env_name" "$list" "$extra" "$tail"
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+    # Code spans: no address can hold a backtick, so none can end one.
+    md_list="\`${list// /\`, \`}\`"
+    printf '\n**plan-guard blocked %s.** To allow it in CI, dispatch Deploy (Actions → Deploy → Run workflow, or `%s`) with `allow_destroy_%s` set to the blocked addresses: %s%s%s\n' \
+      "$env_name" "$command" "$env_name" "$md_list" "$extra" "$tail" >> "$GITHUB_STEP_SUMMARY"
+  fi
+fi
+exit "$status"

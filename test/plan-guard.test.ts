@@ -173,7 +173,7 @@ describe("evaluatePlan on fixtures", () => {
     expect(evaluatePlan(load("forget.json"), { allowDestroy: ["genesyscloud_oauth_client.smoke_a", "aws_secretsmanager_secret.smoke"] }).ok).toBe(true);
   });
 
-  it("the Logs policy handover (README \"Terraform addresses\"): its forget is blocked until that exact address is allowed", () => {
+  it("the Logs policy handover (README \"Terraform addresses\"): its forget is blocked until that exact address is allowed", async () => {
     // Shape of a `removed { destroy = false }` change as Terraform 1.11 writes it (terraform show -json of such a plan).
     const plan = JSON.stringify({
       format_version: "1.2",
@@ -195,6 +195,12 @@ describe("evaluatePlan on fixtures", () => {
     });
     expect(evaluatePlan(parsePlan(plan, "handover")).destructive.map((d) => [d.change.kind, d.blocked])).toEqual([["forget", true]]);
     expect(evaluatePlan(parsePlan(plan, "handover"), { allowDestroy: ["aws_cloudwatch_log_resource_policy.log_delivery"] }).ok).toBe(true);
+    // The CLI's BLOCKED line is what .github/scripts/plan-guard.sh reads to name the address in its dispatch hint:
+    // the same pattern, with the type and the address as its last two words.
+    const io = captureIo({ readFile: () => new TextEncoder().encode(plan) });
+    expect(await main(["--plan", "handover.json"], io)).toBe(EXIT_BLOCKED);
+    const lines = io.err.split("\n").filter((l) => /^plan-guard: BLOCKED: .* of (protected )?.* is not allowed without --allow-destroy$/.test(l));
+    expect(lines.map((l) => l.replace(/ is not allowed without --allow-destroy$/, "").split(" ").slice(-2))).toEqual([["aws_cloudwatch_log_resource_policy", "aws_cloudwatch_log_resource_policy.log_delivery"]]);
   });
 
   it("updates of protected attributes are blocked, with what changed and no sensitive value; harmless updates pass", () => {

@@ -2,7 +2,9 @@
 /**
  * Runs npm scripts at the same time and fails when any of them fails: `node scripts/parallel.js lint typecheck`.
  * Each script's output is printed whole once it ends (never interleaved), in the order given. Plain JavaScript so
- * it needs no build. Used by `npm test`, where lint and typecheck share the machine's two cores.
+ * it needs no build. Used by `npm test`: lint, typecheck and jest share the machine's two cores, so the cores one
+ * of them leaves idle (jest's tests that wait on sockets and timers, the end of a single-threaded tsc) do the
+ * others' work, instead of jest waiting for the slower static check to end (README, "Speed").
  */
 "use strict";
 const { Buffer } = require("node:buffer");

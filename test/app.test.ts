@@ -37,12 +37,14 @@ afterAll(() => {
 
 describe("createApp", () => {
   it("turns construct and token stack traces off by default", () => {
+    setTokenStackTraces(true); // cdktf's default (test/setup.ts turns them off for every other test)
     const app = createApp({ outdir: tmp() }, {});
     expect(app.node.tryGetContext(DISABLE_STACK_TRACE_IN_METADATA)).toBe(true);
     expect(tokenCreationStack()).toEqual([]);
   });
 
   it(`turns both back on with ${SYNTH_DEBUG_ENV}=1`, () => {
+    setTokenStackTraces(false);
     const app = createApp({ outdir: tmp() }, { [SYNTH_DEBUG_ENV]: "1" });
     expect(app.node.tryGetContext(DISABLE_STACK_TRACE_IN_METADATA)).toBeUndefined();
     const trace = tokenCreationStack();

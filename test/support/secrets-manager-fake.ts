@@ -108,11 +108,29 @@ export class SecretsManagerFake {
         throw err;
       }
     };
-    this.mock.on(DescribeSecretCommand).callsFake(handle("DescribeSecret", (i) => this.describe(i)));
-    this.mock.on(GetSecretValueCommand).callsFake(handle("GetSecretValue", (i) => this.getValue(i)));
-    this.mock.on(PutSecretValueCommand).callsFake(handle("PutSecretValue", (i) => this.putValue(i)));
-    this.mock.on(UpdateSecretVersionStageCommand).callsFake(handle("UpdateSecretVersionStage", (i) => this.updateStage(i)));
-    this.mock.on(ListSecretVersionIdsCommand).callsFake(handle("ListSecretVersionIds", (i) => this.listVersions(i)));
+    const routes: Array<[abstract new (...args: never[]) => { input: unknown }, (input: Record<string, unknown>) => unknown]> = [
+      [DescribeSecretCommand, handle("DescribeSecret", (i) => this.describe(i))],
+      [GetSecretValueCommand, handle("GetSecretValue", (i) => this.getValue(i))],
+      [PutSecretValueCommand, handle("PutSecretValue", (i) => this.putValue(i))],
+      [UpdateSecretVersionStageCommand, handle("UpdateSecretVersionStage", (i) => this.updateStage(i))],
+      [ListSecretVersionIdsCommand, handle("ListSecretVersionIds", (i) => this.listVersions(i))],
+    ];
+    // One dispatch by command class on the stub's own behaviour, instead of one `mock.on(Command)` per command:
+    // sinon matches every call against every `on` (a deep comparison each), which cost about a sixth of the CPU
+    // of the rotation interleavings. Same answers as `on(...).callsFake(fn)`: fn's return value, or a rejected
+    // promise when fn throws; a command not listed gets undefined, as from an unconfigured mock. The stub still
+    // records every call (`mock.commandCalls`).
+    const dispatch = (command: unknown): unknown => {
+      const route = routes.find(([type]) => command instanceof type);
+      if (!route) return undefined;
+      try {
+        return route[1]((command as { input: Record<string, unknown> }).input);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    };
+    // Typed as the SDK's send (a promise); like aws-sdk-client-mock's callsFake, the value is returned as it is.
+    this.mock.send.callsFake(dispatch as (command: unknown) => never);
   }
 
   /** Forgets every secret, call and pending failure (one fake reused by many short scenarios). */

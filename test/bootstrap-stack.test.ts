@@ -3,6 +3,8 @@ import { EnvironmentLogDeliveryPolicy, EnvironmentLogDeliveryPolicyProps } from 
 import { buildApp, buildBootstrapStacks } from "../main";
 import { BootstrapStack, BootstrapStackProps } from "../stacks/bootstrap-stack";
 import { loadEnvironment } from "../environments";
+import { canonicalPolicy } from "../scripts/lib/preflight/logs-policy";
+import { preflightTarget } from "../scripts/lib/preflight/target";
 import { exampleRules } from "../environments/common";
 import { defaultStateKey } from "../stacks/environment-stack";
 import { Synthesized as EnvironmentSynth, synthWith } from "./support/synth";
@@ -376,6 +378,18 @@ describe("main.ts bootstrap wiring", () => {
     const app = buildApp(Testing.app());
     const names = app.node.children.map((c) => c.node.id);
     expect(names).toEqual(["dev", "staging", "prod", "bootstrap-dev", "bootstrap-staging", "bootstrap-prod"]);
+  });
+
+  it("writes each environment's Logs resource policy exactly as preflight expects it (else every apply would stop)", () => {
+    const app = buildApp(Testing.app());
+    for (const name of ["dev", "staging", "prod"]) {
+      const stack = app.node.children.find((c): c is BootstrapStack => c instanceof BootstrapStack && c.node.id === `bootstrap-${name}`) as BootstrapStack;
+      const [policy] = Object.values((JSON.parse(Testing.synth(stack)) as Synthesized).resource.aws_cloudwatch_log_resource_policy);
+      const expected = preflightTarget(loadEnvironment(name)).logsPolicy;
+      expect(policy.policy_name).toBe(expected.name);
+      expect(canonicalPolicy(String(policy.policy_document))).toBe(canonicalPolicy(expected.document));
+      expect(policy.policy_document).toBe(expected.document); // byte for byte, even
+    }
   });
 });
 

@@ -808,6 +808,13 @@ describe("rotate-secrets.yml: approval gates before the rotation role and the Te
     })()).join("\n")).toMatch(/apply-prod: must check again that "prod" is gated.*only checkout and setup-node/);
     // The leg's own environment declared branch-only: the script would not ask for reviewers.
     expect(violations((wf) => (recheckStep(wf).env = { ...recheckStep(wf).env, GATE_BRANCH_ONLY_ENVIRONMENTS: "dev ${{ matrix.env }}" }))).toMatch(/rotate: must check again that "staging"/);
+    // The leg's environment an expression, staging and prod literally branch-only (re-review R1): the script refuses
+    // such a list, and the rule counts the step as no re-check at all; in any case.
+    for (const branchOnly of ["dev staging prod", "dev,Prod", "STAGING"]) {
+      const out = violations((wf) => (recheckStep(wf).env = { ...recheckStep(wf).env, GATE_BRANCH_ONLY_ENVIRONMENTS: branchOnly }));
+      expect([branchOnly, out]).toEqual([branchOnly, expect.stringMatching(/rotate: must check again that "prod" is gated/)]);
+      expect(out).toMatch(/rotate: must check again that "staging" is gated/);
+    }
     const stagingOnly = violations((wf) => (recheckStep(wf).env = { ...recheckStep(wf).env, GATE_ENVIRONMENTS: "staging" }));
     expect(stagingOnly).toMatch(/rotate: must check again that "prod"/);
     expect(stagingOnly).not.toMatch(/"staging" is gated/);

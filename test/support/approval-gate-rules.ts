@@ -44,12 +44,15 @@ const normalizeExpression = (text: string): string => gateWords(text).join(" ");
 /**
  * A step that runs the gate script; returns what it checks for required reviewers, as the script decides
  * (planChecks in the script): the words of GATE_ENVIRONMENTS minus those of GATE_BRANCH_ONLY_ENVIRONMENTS. Words may
- * be expressions (`${{matrix.env}}`); a branch-only list that is an expression makes the step prove nothing (empty).
+ * be expressions (`${{matrix.env}}`); a branch-only list that is an expression or names staging or prod (in any case)
+ * makes the step prove nothing (empty).
  */
 export function gateEnvironments(step: Step): string[] {
   if (!runs(step, GATE_RUN)) return [];
   const branchOnly = gateWords(step.env?.GATE_BRANCH_ONLY_ENVIRONMENTS);
   if (branchOnly.some((w) => w.includes("${{"))) return [];
+  // The script refuses a branch-only list naming staging or prod (re-review R1), so such a step proves nothing.
+  if (lower(branchOnly).some((w) => (PROTECTED_ENVIRONMENTS as readonly string[]).includes(w))) return [];
   return gateWords(step.env?.GATE_ENVIRONMENTS).filter((e) => !branchOnly.includes(e));
 }
 

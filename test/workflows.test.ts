@@ -972,6 +972,66 @@ describe("approval-gate rule: the holes the attacker review found (F3) are close
   });
 });
 
+describe("approval-gate rule: what the re-review found (R2) is closed", () => {
+  const deploy = byName("deploy.yml").doc;
+  const gates = (mutate: (wf: Workflow) => void, base: Workflow = deploy): string => {
+    const wf = clone(base);
+    mutate(wf);
+    return checkApprovalGates(wf).join("\n");
+  };
+  const gateAt = (wf: Workflow, id: string): number => stepsOf(job(wf, id)).findIndex((s) => /check-environment-gates/.test(s.run ?? ""));
+  const decoy = (extra: Partial<Step>): Step => ({ env: { GITHUB_TOKEN: "${{ github.token }}", GATE_MODE: "${{ vars.GATE_MODE }}", GATE_ENVIRONMENTS: "prod" }, run: "node .github/scripts/check-environment-gates.js", ...extra });
+  const rewrite: Step = { run: "echo 'process.exit(0)' > .github/scripts/check-environment-gates.js" };
+  const fakeNode: Step = { run: 'mkdir -p /tmp/b && printf "#!/bin/sh\\nexit 0\\n" > /tmp/b/node && chmod +x /tmp/b/node && echo /tmp/b >> "$GITHUB_PATH"' };
+  /** Inserts steps just before the job's (real) gate step. */
+  const before = (id: string, ...inserted: Step[]) => (wf: Workflow) => stepsOf(job(wf, id)).splice(gateAt(wf, id), 0, ...inserted);
+
+  it("the real workflows pass (the allow-lists are what they use)", () => {
+    for (const file of ["deploy.yml", "rotate-secrets.yml"]) expect([file, checkApprovalGates(byName(file).doc)]).toEqual([file, []]);
+  });
+
+  it("A: a decoy gate step first (if: false, or on dev), then a step that rewrites the script, runs a local action or adds to $GITHUB_PATH, then the real one", () => {
+    const conditional = gates(before("apply-prod", decoy({ if: "${{ false }}" }), rewrite));
+    expect(conditional).toMatch(/apply-prod: step 4 \(run\) runs before the gate script; only checkout of this commit/);
+    expect(conditional).toMatch(/apply-prod: enters staging or prod, so its gate steps must not be conditional or continue on error \(if: "\$\{\{ false \}\}"\)/);
+    const onDev = gates(before("apply-prod", decoy({ env: { GITHUB_TOKEN: "${{ github.token }}", GATE_ENVIRONMENTS: "dev", GATE_BRANCH_ONLY_ENVIRONMENTS: "dev" } }), { uses: "./.github/actions/setup-toolchain" }, fakeNode));
+    expect(onDev).toMatch(/apply-prod: step 4 \(\.\/\.github\/actions\/setup-toolchain\) runs before the gate script/);
+    expect(onDev).toMatch(/apply-prod: step 5 \(run\) runs before the gate script/);
+    // In the gate job too (its checked list is the union of its gate steps).
+    expect(gates(before("gates", decoy({ env: { GITHUB_TOKEN: "${{ github.token }}", GATE_ENVIRONMENTS: "dev", GATE_BRANCH_ONLY_ENVIRONMENTS: "dev" } }), rewrite))).toMatch(/gates: step 4 \(run\) runs before the gate script/);
+    // The same re-check that stops the credential step, conditional: flagged as such besides the missing re-check.
+    expect(gates((wf) => (stepsOf(job(wf, "apply-staging"))[gateAt(wf, "apply-staging")].if = "${{ github.ref == 'refs/heads/main' }}"))).toMatch(/apply-staging: enters staging or prod, so its gate steps must not be conditional/);
+  });
+
+  it.each(["BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "NOT_LISTED"])("B: %s in job or workflow env (an allow-list in workflows that enter staging or prod)", (key) => {
+    expect(gates((wf) => (job(wf, "apply-prod").env = { ...job(wf, "apply-prod").env, [key]: "$(echo 'process.exit(0)' > .github/scripts/check-environment-gates.js)" }))).toMatch(
+      new RegExp(`apply-prod: job env sets ${key}; a workflow that enters staging or prod may set only TF_IN_AUTOMATION, TF_INPUT, TF_ENV, STACK_DIR, PLAN_SHA256, SMOKE_CANARY there`),
+    );
+    // In a job that does not run the gate (synth), and at the workflow level, of rotate-secrets.yml too.
+    expect(gates((wf) => (job(wf, "synth").env = { [key]: "./x.sh" }))).toMatch(new RegExp(`synth: job env sets ${key};`));
+    expect(gates((wf) => (wf.env = { ...wf.env, [key]: "./x.sh" }), byName("rotate-secrets.yml").doc)).toMatch(new RegExp(`^workflow env sets ${key};`, "m"));
+  });
+
+  it("B: the shell-steering names are denied in any job that runs the gate script, also in a workflow that enters no protected environment", () => {
+    const devOnly = (wf: Workflow) => {
+      for (const id of Object.keys(wf.jobs)) if (/staging|prod/.test(id)) delete wf.jobs[id];
+      wf.env = { ...wf.env, BASH_ENV: "./x.sh" };
+    };
+    expect(gates(devOnly)).toMatch(/gates: runs the gate script, so its workflow env must not set BASH_ENV/);
+  });
+
+  it("C: container: on a job that runs the gate script (its image runs the gate's shell and node)", () => {
+    const image = { image: `ghcr.io/someone/node@sha256:${"0".repeat(64)}` };
+    expect(gates((wf) => Object.assign(job(wf, "apply-prod"), { container: image }))).toMatch(/apply-prod: runs the gate script, so it must not set container:/);
+    expect(gates((wf) => Object.assign(job(wf, "gates"), { container: "node:22" }))).toMatch(/gates: runs the gate script, so it must not set container:/);
+  });
+
+  it("D: env on the checkout or setup-node step before the gate (NODE_OPTIONS runs repository code in the action)", () => {
+    expect(gates((wf) => (stepsOf(job(wf, "apply-prod"))[1].env = { NODE_OPTIONS: "--require ./.github/x.js" }))).toMatch(/apply-prod: step 2 \(.*\) runs before the gate script; only checkout of this commit .* with no env/);
+    expect(gates((wf) => (stepsOf(job(wf, "gates"))[0].env = { BASH_ENV: "./x.sh" }))).toMatch(/gates: step 1 \(.*\) runs before the gate script/);
+  });
+});
+
 describe("deploy.yml runs preflight before every apply (issue #13)", () => {
   it.each(["apply-dev", "apply-staging", "apply-prod"])("%s: preflight after the credentials, before terraform apply", (id) => {
     const steps = stepsOf(job(byName("deploy.yml").doc, id));

@@ -4,7 +4,7 @@
  * and checks it again itself before any credential. A pure function over parsed YAML returning violations, like
  * workflow-rules.ts; re-exported by workflow-safety-rules.ts.
  */
-import { environmentName, indexOf, isApplyStep, isConfigureAws, Job, permissionsOf, runs, Step, steps, transitiveNeeds, usesAction, Workflow } from "./workflow-rules";
+import { environmentName, indexOf, isApplyStep, isConfigureAws, Job, permissionsOf, runs, Step, steps, transitiveNeeds, Workflow } from "./workflow-rules";
 
 export const GATE_SCRIPT = ".github/scripts/check-environment-gates.js";
 export const PROTECTED_ENVIRONMENTS = ["staging", "prod"] as const;
@@ -20,7 +20,29 @@ const GATE_STEP_ENV = ["GITHUB_TOKEN", "GATE_MODE", "GATE_ENVIRONMENTS", "GATE_B
  * Workflow- and job-level env keys that reach the gate step and could steer node or the script (a deny-list: those
  * levels also carry the project's own TF_* and the like, which the script never reads).
  */
-const STEERS_GATE = /^(NODE_|GITHUB_|GATE_|RUNNER_|ACTIONS_|OPENSSL_|SSL_|LD_|DYLD_|UV_)|PROXY|^(PATH|HOME|TMPDIR)$/i;
+const STEERS_GATE = /^(NODE_|GITHUB_|GATE_|RUNNER_|ACTIONS_|OPENSSL_|SSL_|LD_|DYLD_|UV_)|PROXY|^(PATH|HOME|TMPDIR|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PS4)$/i;
+/**
+ * In a workflow that enters staging or prod, the only workflow- and job-level env keys (an allow-list: that env
+ * reaches every step, the gate re-check included, and names like BASH_ENV, ENV, SHELLOPTS, BASHOPTS or PS4 run code
+ * before each `run:` step; re-review R2 B). Exactly what deploy.yml and rotate-secrets.yml set; any other value goes on
+ * the step that needs it.
+ */
+const PROTECTED_WORKFLOW_ENV = ["TF_IN_AUTOMATION", "TF_INPUT", "TF_ENV", "STACK_DIR", "PLAN_SHA256", "SMOKE_CANARY"];
+/** The only actions that may run before the gate step (any pinned version), with the `with:` keys each may take. */
+const PRE_GATE_ACTIONS: Readonly<Record<string, { with: readonly string[] }>> = {
+  "actions/checkout": { with: ["persist-credentials", "fetch-depth"] },
+  "actions/setup-node": { with: ["node-version"] },
+};
+const PRE_GATE_HINT = "only checkout of this commit (no repository, ref or path) and setup-node (node-version only) may, with no env";
+
+/**
+ * A step that may run before the gate step: one of PRE_GATE_ACTIONS, exactly pinned, with only its allowed `with:`
+ * keys and no env (`NODE_OPTIONS: --require ./x.js` on setup-node runs repository code inside the action; re-review R2 D).
+ */
+export function isPreGateStep(step: Step): boolean {
+  const action = PRE_GATE_ACTIONS[String(step.uses ?? "").split("@")[0]];
+  return step.run === undefined && action !== undefined && Object.keys(step.env ?? {}).length === 0 && Object.keys(step.with ?? {}).every((k) => action.with.includes(k));
+}
 /** Triggers whose runs carry code or refs that a pull request controls while holding the repository's secrets. */
 const UNSAFE_TRIGGERS = ["pull_request_target", "workflow_run"];
 
@@ -72,15 +94,17 @@ export function isCredentialStep(step: Step): boolean {
 
 /**
  * A step that runs the gate script must be exactly that: no shell, no working-directory, env keys from GATE_STEP_ENV
- * only; in its job, no default shell or working directory and no env that steers node or the script; and before it only
- * checkout (of this commit: no repository/ref/path) and setup-node (a version only), so that nothing rewrote the script
- * or the runtime (attacker review F3).
+ * only; in its job, no default shell or working directory, no container and no env that steers node or the script; and
+ * before the job's LAST gate step only other gate steps, checkout (of this commit: no repository/ref/path) and
+ * setup-node (a version only), none with env, so that nothing rewrote the script or the runtime (attacker review F3;
+ * re-review R2: a decoy gate step first no longer opens a window). In a job that enters staging or prod, no gate step
+ * is conditional.
  */
-function checkGateStepIntact(wf: Workflow, id: string, job: Job): string[] {
+function checkGateStepIntact(wf: Workflow, id: string, job: Job, isProtected: boolean): string[] {
   const problems: string[] = [];
   const all = steps(job);
-  const first = all.findIndex((s) => runs(s, GATE_RUN));
-  if (first < 0) return problems;
+  const last = all.map((s) => runs(s, GATE_RUN)).lastIndexOf(true);
+  if (last < 0) return problems;
   for (const s of all.filter((x) => runs(x, GATE_RUN)) as RawStep[]) {
     if (s.shell !== undefined) problems.push(`${id}: the gate step must not set shell (got ${JSON.stringify(s.shell)})`);
     if (s["working-directory"] !== undefined) problems.push(`${id}: the gate step must not set working-directory`);
@@ -92,6 +116,14 @@ function checkGateStepIntact(wf: Workflow, id: string, job: Job): string[] {
     }
   }
   const raw = job as RawJob;
+  // The job's container runs every step, the gate's bash and node included, in an image the workflow picks (R2 C).
+  if (raw.container !== undefined) problems.push(`${id}: runs the gate script, so it must not set container: (its image would run the gate step's shell and node)`);
+  if (isProtected) {
+    // A conditional gate step in a protected job is a decoy at best (R2 A): the re-check that counts runs always.
+    for (const s of all.filter((x) => runs(x, GATE_RUN)) as RawStep[]) {
+      if (s.if !== undefined || s["continue-on-error"] !== undefined) problems.push(`${id}: enters staging or prod, so its gate steps must not be conditional or continue on error (if: ${JSON.stringify(s.if)})`);
+    }
+  }
   for (const [where, defaults] of [["workflow", (wf as Workflow & { defaults?: unknown }).defaults], ["job", raw.defaults]] as const) {
     if (defaults !== undefined) problems.push(`${id}: runs the gate script, so its ${where} must set no defaults (a default shell or working-directory changes what the gate step runs)`);
   }
@@ -99,12 +131,10 @@ function checkGateStepIntact(wf: Workflow, id: string, job: Job): string[] {
     const steering = Object.keys(env ?? {}).filter((k) => STEERS_GATE.test(k));
     if (steering.length > 0) problems.push(`${id}: runs the gate script, so its ${where} env must not set ${steering.join(", ")} (it reaches the gate step)`);
   }
-  all.slice(0, first).forEach((s, i) => {
-    const w = Object.keys(s.with ?? {});
-    const ok =
-      s.run === undefined &&
-      ((usesAction(s, "actions/checkout@") && w.every((k) => k === "persist-credentials" || k === "fetch-depth")) || (usesAction(s, "actions/setup-node@") && w.every((k) => k === "node-version")));
-    if (!ok) problems.push(`${id}: step ${i + 1} (${s.name ?? s.uses ?? "run"}) runs before the gate script; only checkout of this commit (no repository, ref or path) and setup-node (node-version only) may`);
+  // Every step before the LAST gate step: a decoy gate step first (conditional, or on dev) must not open a window
+  // for a step that rewrites the script, runs a local action or adds to $GITHUB_PATH before the real one (R2 A).
+  all.slice(0, last).forEach((s, i) => {
+    if (!runs(s, GATE_RUN) && !isPreGateStep(s)) problems.push(`${id}: step ${i + 1} (${s.name ?? s.uses ?? "run"}) runs before the gate script; ${PRE_GATE_HINT}`);
   });
   return problems;
 }
@@ -139,7 +169,7 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
   };
   const gates = new Map<string, string[]>();
   for (const [id, job] of Object.entries(wf.jobs)) {
-    problems.push(...checkGateStepIntact(wf, id, job));
+    problems.push(...checkGateStepIntact(wf, id, job, entersProtected(job)));
     const checked = lower(
       steps(job)
         .flatMap(gateEnvironments)
@@ -197,6 +227,12 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
   if (gates.size === 0 && protectedJobs.length > 0) problems.push(`no job runs ${GATE_SCRIPT}`);
   if (protectedJobs.length > 0) {
     if (readsSecret(wf.env)) problems.push("the workflow env reads a secret, which every step of every job sees, before any gate re-check; move it to the step that needs it");
+    for (const [where, env] of [["workflow", wf.env], ...Object.entries(wf.jobs).map(([id, j]) => [`${id}: job`, j.env] as const)] as const) {
+      const extra = Object.keys(env ?? {}).filter((k) => !PROTECTED_WORKFLOW_ENV.includes(k));
+      if (extra.length > 0) {
+        problems.push(`${where} env sets ${extra.join(", ")}; a workflow that enters staging or prod may set only ${PROTECTED_WORKFLOW_ENV.join(", ")} there (that env reaches every step, the gate re-check included); set it on the step that needs it`);
+      }
+    }
     const on = wf.on as unknown;
     const triggers = typeof on === "string" ? [on] : Array.isArray(on) ? on.map(String) : Object.keys((on as Record<string, unknown> | null) ?? {});
     for (const t of triggers.filter((x) => UNSAFE_TRIGGERS.includes(x))) {
@@ -262,8 +298,7 @@ function checkGatedJob(wf: Workflow, id: string, job: Job, named: string, env: s
   // With id-token: write, every step can request the environment's OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN
   // are in each step's env), so only checkout and setup-node may come first; `npm ci` runs dependencies' code.
   const oidc = permissionsOf(job.permissions)["id-token"] === "write";
-  const before = (s: Step) => usesAction(s, "actions/checkout@") || usesAction(s, "actions/setup-node@");
-  const credentials = indexOf(job, (s) => gateEnvironments(s).length === 0 && (isCredentialStep(s) || (oidc && !before(s))));
+  const credentials = indexOf(job, (s) => gateEnvironments(s).length === 0 && (isCredentialStep(s) || (oidc && !isPreGateStep(s))));
   if (check < 0 || (credentials >= 0 && check > credentials)) {
     problems.push(
       `${id}: must check again that "${env}" is gated, in the job, before it assumes a role or reads a secret (run ${GATE_SCRIPT} with GATE_ENVIRONMENTS naming it` +

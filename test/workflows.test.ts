@@ -972,7 +972,7 @@ describe("approval-gate rule: the holes the attacker review found (F3) are close
   });
 });
 
-describe("approval-gate rule: what the re-review found (R2) is closed", () => {
+describe("approval-gate rule: what the re-review found (R2, R4) is closed", () => {
   const deploy = byName("deploy.yml").doc;
   const gates = (mutate: (wf: Workflow) => void, base: Workflow = deploy): string => {
     const wf = clone(base);
@@ -1024,6 +1024,24 @@ describe("approval-gate rule: what the re-review found (R2) is closed", () => {
     const image = { image: `ghcr.io/someone/node@sha256:${"0".repeat(64)}` };
     expect(gates((wf) => Object.assign(job(wf, "apply-prod"), { container: image }))).toMatch(/apply-prod: runs the gate script, so it must not set container:/);
     expect(gates((wf) => Object.assign(job(wf, "gates"), { container: "node:22" }))).toMatch(/gates: runs the gate script, so it must not set container:/);
+  });
+
+  it("R4: checkout or setup-node before the gate at any SHA but the listed pins (one that exists only in a fork resolves too)", () => {
+    const forkOnly = "0123456789abcdef0123456789abcdef01234567";
+    const repinned = (wf: Workflow, id: string, i: number) => {
+      const s = stepsOf(job(wf, id))[i];
+      s.uses = `${String(s.uses).split("@")[0]}@${forkOnly}`;
+    };
+    // The form alone passes the common pin rule...
+    const text = byName("deploy.yml").text.replace(/actions\/checkout@[0-9a-f]{40}/g, `actions/checkout@${forkOnly}`);
+    expect(checkPinnedActions(text, "deploy.yml")).toEqual([]);
+    // ...the gate rule names the pins it accepts.
+    expect(gates((wf) => repinned(wf, "apply-prod", 0))).toMatch(
+      /apply-prod: step 1 \(.*\) runs before the gate script; .*actions\/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4\.2\.2 .* or actions\/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020 # v4\.4\.0/,
+    );
+    expect(gates((wf) => repinned(wf, "gates", 1))).toMatch(/gates: step 2 \(.*\) runs before the gate script/);
+    // With id-token: write (rotate), a re-pinned setup-node before the re-check also counts as a step that may mint the token.
+    expect(gates((wf) => repinned(wf, "rotate", 1), byName("rotate-secrets.yml").doc)).toMatch(/rotate: must check again that "prod" is gated.*with id-token: write/);
   });
 
   it("D: env on the checkout or setup-node step before the gate (NODE_OPTIONS runs repository code in the action)", () => {

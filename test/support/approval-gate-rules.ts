@@ -28,19 +28,26 @@ const STEERS_GATE = /^(NODE_|GITHUB_|GATE_|RUNNER_|ACTIONS_|OPENSSL_|SSL_|LD_|DY
  * the step that needs it.
  */
 const PROTECTED_WORKFLOW_ENV = ["TF_IN_AUTOMATION", "TF_INPUT", "TF_ENV", "STACK_DIR", "PLAN_SHA256", "SMOKE_CANARY"];
-/** The only actions that may run before the gate step (any pinned version), with the `with:` keys each may take. */
-const PRE_GATE_ACTIONS: Readonly<Record<string, { with: readonly string[] }>> = {
-  "actions/checkout": { with: ["persist-credentials", "fetch-depth"] },
-  "actions/setup-node": { with: ["node-version"] },
+/**
+ * The only actions that may run before the gate step, by exact pin, with the `with:` keys each may take (re-review
+ * R4: a SHA that exists only in a fork of the action's repository resolves as well as the real one, so a pin's form
+ * proves nothing). These are the pins the workflows use today, with their version comments; moving one is a reviewed
+ * edit of this list.
+ */
+const PRE_GATE_ACTIONS: Readonly<Record<string, { version: string; with: readonly string[] }>> = {
+  "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683": { version: "v4.2.2", with: ["persist-credentials", "fetch-depth"] },
+  "actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020": { version: "v4.4.0", with: ["node-version"] },
 };
-const PRE_GATE_HINT = "only checkout of this commit (no repository, ref or path) and setup-node (node-version only) may, with no env";
+const PRE_GATE_HINT = `only checkout of this commit (no repository, ref or path) and setup-node may, with no env, each exactly as ${Object.entries(PRE_GATE_ACTIONS)
+  .map(([uses, a]) => `${uses} # ${a.version} (with: ${a.with.join(", ")})`)
+  .join(" or ")}`;
 
 /**
- * A step that may run before the gate step: one of PRE_GATE_ACTIONS, exactly pinned, with only its allowed `with:`
+ * A step that may run before the gate step: one of PRE_GATE_ACTIONS, pinned exactly as listed, with only its allowed `with:`
  * keys and no env (`NODE_OPTIONS: --require ./x.js` on setup-node runs repository code inside the action; re-review R2 D).
  */
 export function isPreGateStep(step: Step): boolean {
-  const action = PRE_GATE_ACTIONS[String(step.uses ?? "").split("@")[0]];
+  const action = PRE_GATE_ACTIONS[String(step.uses ?? "")];
   return step.run === undefined && action !== undefined && Object.keys(step.env ?? {}).length === 0 && Object.keys(step.with ?? {}).every((k) => action.with.includes(k));
 }
 /** Triggers whose runs carry code or refs that a pull request controls while holding the repository's secrets. */

@@ -969,6 +969,18 @@ describe("approval-gate rule: the holes the attacker review found (F3) are close
     expect(gates((wf) => (wf.on = { ...wf.on, workflow_run: { workflows: ["CI"], types: ["completed"] } }))).toMatch(/on\.workflow_run: /);
     // drift.yml enters no protected environment: the trigger rule does not concern it.
     expect(gates((wf) => (wf.on = { ...wf.on, workflow_run: { workflows: ["CI"] } }), byName("drift.yml").doc)).toBe("");
+    // ...unless it calls a local workflow, which may (re-review R3): with `secrets: inherit` deploy.yml would run on the
+    // pull request's behalf. A caller on pull_request (no secrets for forks) stays allowed.
+    const caller = (on: Workflow["on"]) => (wf: Workflow) => {
+      wf.on = on;
+      wf.jobs.call = { uses: "./.github/workflows/deploy.yml", secrets: "inherit", permissions: { contents: "read" } } as unknown as Job;
+    };
+    const drift = byName("drift.yml").doc;
+    expect(gates(caller({ pull_request_target: {} }), drift)).toMatch(
+      /on\.pull_request_target: a workflow that enters staging or prod, or calls one that may \(call calls \.\/\.github\/workflows\/deploy\.yml\), must not run on pull_request_target/,
+    );
+    expect(gates(caller({ workflow_run: { workflows: ["CI"] } }), drift)).toMatch(/on\.workflow_run: a workflow that enters staging or prod, or calls one that may/);
+    expect(gates(caller({ pull_request: {} }), drift)).toBe("");
   });
 });
 

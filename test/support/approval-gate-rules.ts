@@ -163,7 +163,7 @@ function checkGateStepIntact(wf: Workflow, id: string, job: Job, isProtected: bo
  * is flagged (it may enter any environment with `secrets: inherit`); secret reads are seen in every spelling
  * (readsSecret), also in a protected job's container/services; every gate step is intact (checkGateStepIntact); a job
  * that names a protected environment is judged as one even if its only recognised step is the re-check; and a workflow
- * that enters staging or prod runs on no pull_request_target or workflow_run.
+ * that enters staging or prod, or calls a local workflow (which may), runs on no pull_request_target or workflow_run.
  */
 export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[] = PROTECTED_ENVIRONMENTS): string[] {
   const problems: string[] = [];
@@ -210,6 +210,7 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
   }
 
   const protectedJobs: string[] = [];
+  const localCalls: string[] = [];
   for (const [id, job] of Object.entries(wf.jobs)) {
     // A called workflow can enter any environment with this run's secrets (`secrets: inherit`), out of this rule's
     // sight. A local one (./.github/workflows/x.yml, same commit) is itself a workflow file every rule checks.
@@ -217,7 +218,7 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
     if (called !== undefined && !/^\.\/\.github\/workflows\/[\w.-]+\.ya?ml$/.test(String(called))) {
       problems.push(`${id}: calls the workflow ${JSON.stringify(called)}, which this rule cannot check; call only local workflows (./.github/workflows/...) or inline its jobs`);
       protectedJobs.push(id);
-    }
+    } else if (called !== undefined) localCalls.push(`${id} calls ${String(called)}`);
     const named = environmentName(job);
     if (named === undefined) continue;
     const expanded = expandEnvironment(job, named, protectedEnvs);
@@ -240,10 +241,15 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
         problems.push(`${where} env sets ${extra.join(", ")}; a workflow that enters staging or prod may set only ${PROTECTED_WORKFLOW_ENV.join(", ")} there (that env reaches every step, the gate re-check included); set it on the step that needs it`);
       }
     }
+  }
+  // A local workflow it calls may enter staging or prod with this run's trigger, ref and (`secrets: inherit`) secrets:
+  // the caller is judged like a workflow that enters them itself (re-review R3).
+  if (protectedJobs.length > 0 || localCalls.length > 0) {
     const on = wf.on as unknown;
     const triggers = typeof on === "string" ? [on] : Array.isArray(on) ? on.map(String) : Object.keys((on as Record<string, unknown> | null) ?? {});
+    const why = protectedJobs.length > 0 ? "" : `, or calls one that may (${localCalls.join(", ")}),`;
     for (const t of triggers.filter((x) => UNSAFE_TRIGGERS.includes(x))) {
-      problems.push(`on.${t}: a workflow that enters staging or prod must not run on ${t} (it runs with the repository's secrets on behalf of a pull request or another run)`);
+      problems.push(`on.${t}: a workflow that enters staging or prod${why} must not run on ${t} (it runs with the repository's secrets on behalf of a pull request or another run)`);
     }
   }
   return problems;

@@ -35,7 +35,8 @@
  *
  * CLI: node .github/scripts/check-environment-gates.js
  *   env GATE_ENVIRONMENTS ("staging prod"), GATE_BRANCH_ONLY_ENVIRONMENTS (optional, "dev": checked for their
- *   deployment branches only, also when GATE_ENVIRONMENTS names them; see planChecks), GATE_DEPLOY_BRANCHES
+ *   deployment branches only, also when GATE_ENVIRONMENTS names them; see planChecks; naming staging or prod, in any
+ *   case, fails as misconfigured), GATE_DEPLOY_BRANCHES
  *   (optional, default "main"), GATE_MODE (the repository variable vars.GATE_MODE: unset/"environment-reviewers", or
  *   "recorded-approval": see recorded-approval.js; any other value fails), GITHUB_REPOSITORY (owner/repo), GITHUB_TOKEN,
  *   GITHUB_API_URL (default https://api.github.com), GITHUB_STEP_SUMMARY (optional), GITHUB_OUTPUT (optional: the

@@ -854,6 +854,15 @@ describe("rotate-secrets.yml: approval gates before the rotation role and the Te
     });
     expect(withProd).toMatch(/rotate: runs in protected environment "prod" without/);
     expect(withProd).not.toMatch(/"staging"/);
+    // A second key equal but for case (ENV beside env) is read as the same key: its prod counts.
+    expect(violations((wf) => {
+      devOnly(wf);
+      job(wf, "rotate").strategy = { matrix: { env: ["dev"], ENV: ["prod"] } };
+    })).toMatch(/rotate: runs in protected environment "prod" without/);
+    expect(violations((wf) => {
+      devOnly(wf);
+      job(wf, "rotate").strategy = { matrix: { env: ["dev"], include: [{ Env: "prod" }] } };
+    })).toMatch(/rotate: runs in protected environment "prod" without/);
   });
 
   it("drift.yml (no gate job: plan environments only) would be flagged if a job entered staging or prod", () => {

@@ -271,24 +271,29 @@ function expandEnvironment(job: Job, named: string, protectedEnvs: readonly stri
   return values?.map((v) => `${v}${suffix}`);
 }
 
-/** The values matrix key `key` can take: literal strings, "computed" when an expression decides, undefined when unreadable. */
+/**
+ * The values matrix key `key` can take: literal strings, "computed" when an expression decides, undefined when unreadable.
+ * Keys equal but for case (`env`, `ENV`) count as one, their values together: expression property names are looked up
+ * case-insensitively, and this rule must not depend on which of two such keys GitHub picks (deny by default).
+ */
 function matrixValues(matrix: unknown, key: string): string[] | "computed" | undefined {
   const isExpr = (v: unknown): boolean => typeof v === "string" && v.includes("${{");
   if (isExpr(matrix)) return "computed";
   if (typeof matrix !== "object" || matrix === null || Array.isArray(matrix)) return undefined;
   const m = matrix as Record<string, unknown>;
   const found: unknown[] = [];
-  const direct = m[key];
-  if (isExpr(direct)) return "computed";
-  if (Array.isArray(direct)) found.push(...direct);
-  else if (direct !== undefined) return undefined;
+  const sameKey = (o: Record<string, unknown>): unknown[] => Object.keys(o).filter((k) => k.toLowerCase() === key.toLowerCase()).map((k) => o[k]);
+  for (const direct of sameKey(m)) {
+    if (isExpr(direct)) return "computed";
+    if (Array.isArray(direct)) found.push(...direct);
+    else return undefined;
+  }
   const include = m.include;
   if (isExpr(include)) return "computed";
   if (Array.isArray(include)) {
     for (const entry of include) {
       if (isExpr(entry)) return "computed";
-      const value = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>)[key] : undefined;
-      if (value !== undefined) found.push(value);
+      if (typeof entry === "object" && entry !== null) found.push(...sameKey(entry as Record<string, unknown>));
     }
   }
   if (found.length === 0) return undefined;

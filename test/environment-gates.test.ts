@@ -265,6 +265,18 @@ describe("approval gate: passes only on the documented answer of a protected env
     expect(github.requests).toEqual([]);
   });
 
+  it.each(["dev staging prod", "dev,Prod", "STAGING"])("refuses GATE_BRANCH_ONLY_ENVIRONMENTS %j: staging and prod are never checked for branches only (re-review R1)", async (branchOnly) => {
+    // prod here has no reviewers but main as its only branch: a branch-only check of it would pass (it did before R1).
+    github.answer("prod", { status: 200, body: environment("prod", { protection_rules: [] }) }).answer("prod policies", { status: 200, body: MAIN_ONLY });
+    github.gated("dev");
+    for (const mode of [{}, { GATE_MODE: "recorded-approval" }] as Record<string, string>[]) {
+      const r = await run("prod", { GATE_BRANCH_ONLY_ENVIRONMENTS: branchOnly, ...mode });
+      expect(r.exitCode).toBe(1);
+      expect(r.out).toMatch(/^::error title=Approval gate check misconfigured::GATE_BRANCH_ONLY_ENVIRONMENTS names (staging|prod|Prod|STAGING)[^:]*: staging and prod always need a review/m);
+    }
+    expect(github.requests).toEqual([]);
+  });
+
   it("keeps every annotation on one line whatever the answer says (workflow-command escaping)", async () => {
     github.answer("prod", { status: 404, body: { message: "Not Found\n::error::forged" } });
     const r = await run("prod");

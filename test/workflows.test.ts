@@ -808,6 +808,13 @@ describe("rotate-secrets.yml: approval gates before the rotation role and the Te
     })()).join("\n")).toMatch(/apply-prod: must check again that "prod" is gated.*only checkout and setup-node/);
     // The leg's own environment declared branch-only: the script would not ask for reviewers.
     expect(violations((wf) => (recheckStep(wf).env = { ...recheckStep(wf).env, GATE_BRANCH_ONLY_ENVIRONMENTS: "dev ${{ matrix.env }}" }))).toMatch(/rotate: must check again that "staging"/);
+    // The leg's environment an expression, staging and prod literally branch-only (re-review R1): the script refuses
+    // such a list, and the rule counts the step as no re-check at all; in any case.
+    for (const branchOnly of ["dev staging prod", "dev,Prod", "STAGING"]) {
+      const out = violations((wf) => (recheckStep(wf).env = { ...recheckStep(wf).env, GATE_BRANCH_ONLY_ENVIRONMENTS: branchOnly }));
+      expect([branchOnly, out]).toEqual([branchOnly, expect.stringMatching(/rotate: must check again that "prod" is gated/)]);
+      expect(out).toMatch(/rotate: must check again that "staging" is gated/);
+    }
     const stagingOnly = violations((wf) => (recheckStep(wf).env = { ...recheckStep(wf).env, GATE_ENVIRONMENTS: "staging" }));
     expect(stagingOnly).toMatch(/rotate: must check again that "prod"/);
     expect(stagingOnly).not.toMatch(/"staging" is gated/);
@@ -847,6 +854,15 @@ describe("rotate-secrets.yml: approval gates before the rotation role and the Te
     });
     expect(withProd).toMatch(/rotate: runs in protected environment "prod" without/);
     expect(withProd).not.toMatch(/"staging"/);
+    // A second key equal but for case (ENV beside env) is read as the same key: its prod counts.
+    expect(violations((wf) => {
+      devOnly(wf);
+      job(wf, "rotate").strategy = { matrix: { env: ["dev"], ENV: ["prod"] } };
+    })).toMatch(/rotate: runs in protected environment "prod" without/);
+    expect(violations((wf) => {
+      devOnly(wf);
+      job(wf, "rotate").strategy = { matrix: { env: ["dev"], include: [{ Env: "prod" }] } };
+    })).toMatch(/rotate: runs in protected environment "prod" without/);
   });
 
   it("drift.yml (no gate job: plan environments only) would be flagged if a job entered staging or prod", () => {
@@ -962,6 +978,96 @@ describe("approval-gate rule: the holes the attacker review found (F3) are close
     expect(gates((wf) => (wf.on = { ...wf.on, workflow_run: { workflows: ["CI"], types: ["completed"] } }))).toMatch(/on\.workflow_run: /);
     // drift.yml enters no protected environment: the trigger rule does not concern it.
     expect(gates((wf) => (wf.on = { ...wf.on, workflow_run: { workflows: ["CI"] } }), byName("drift.yml").doc)).toBe("");
+    // ...unless it calls a local workflow, which may (re-review R3): with `secrets: inherit` deploy.yml would run on the
+    // pull request's behalf. A caller on pull_request (no secrets for forks) stays allowed.
+    const caller = (on: Workflow["on"]) => (wf: Workflow) => {
+      wf.on = on;
+      wf.jobs.call = { uses: "./.github/workflows/deploy.yml", secrets: "inherit", permissions: { contents: "read" } } as unknown as Job;
+    };
+    const drift = byName("drift.yml").doc;
+    expect(gates(caller({ pull_request_target: {} }), drift)).toMatch(
+      /on\.pull_request_target: a workflow that enters staging or prod, or calls one that may \(call calls \.\/\.github\/workflows\/deploy\.yml\), must not run on pull_request_target/,
+    );
+    expect(gates(caller({ workflow_run: { workflows: ["CI"] } }), drift)).toMatch(/on\.workflow_run: a workflow that enters staging or prod, or calls one that may/);
+    expect(gates(caller({ pull_request: {} }), drift)).toBe("");
+  });
+});
+
+describe("approval-gate rule: what the re-review found (R2, R4) is closed", () => {
+  const deploy = byName("deploy.yml").doc;
+  const gates = (mutate: (wf: Workflow) => void, base: Workflow = deploy): string => {
+    const wf = clone(base);
+    mutate(wf);
+    return checkApprovalGates(wf).join("\n");
+  };
+  const gateAt = (wf: Workflow, id: string): number => stepsOf(job(wf, id)).findIndex((s) => /check-environment-gates/.test(s.run ?? ""));
+  const decoy = (extra: Partial<Step>): Step => ({ env: { GITHUB_TOKEN: "${{ github.token }}", GATE_MODE: "${{ vars.GATE_MODE }}", GATE_ENVIRONMENTS: "prod" }, run: "node .github/scripts/check-environment-gates.js", ...extra });
+  const rewrite: Step = { run: "echo 'process.exit(0)' > .github/scripts/check-environment-gates.js" };
+  const fakeNode: Step = { run: 'mkdir -p /tmp/b && printf "#!/bin/sh\\nexit 0\\n" > /tmp/b/node && chmod +x /tmp/b/node && echo /tmp/b >> "$GITHUB_PATH"' };
+  /** Inserts steps just before the job's (real) gate step. */
+  const before = (id: string, ...inserted: Step[]) => (wf: Workflow) => stepsOf(job(wf, id)).splice(gateAt(wf, id), 0, ...inserted);
+
+  it("the real workflows pass (the allow-lists are what they use)", () => {
+    for (const file of ["deploy.yml", "rotate-secrets.yml"]) expect([file, checkApprovalGates(byName(file).doc)]).toEqual([file, []]);
+  });
+
+  it("A: a decoy gate step first (if: false, or on dev), then a step that rewrites the script, runs a local action or adds to $GITHUB_PATH, then the real one", () => {
+    const conditional = gates(before("apply-prod", decoy({ if: "${{ false }}" }), rewrite));
+    expect(conditional).toMatch(/apply-prod: step 4 \(run\) runs before the gate script; only checkout of this commit/);
+    expect(conditional).toMatch(/apply-prod: enters staging or prod, so its gate steps must not be conditional or continue on error \(if: "\$\{\{ false \}\}"\)/);
+    const onDev = gates(before("apply-prod", decoy({ env: { GITHUB_TOKEN: "${{ github.token }}", GATE_ENVIRONMENTS: "dev", GATE_BRANCH_ONLY_ENVIRONMENTS: "dev" } }), { uses: "./.github/actions/setup-toolchain" }, fakeNode));
+    expect(onDev).toMatch(/apply-prod: step 4 \(\.\/\.github\/actions\/setup-toolchain\) runs before the gate script/);
+    expect(onDev).toMatch(/apply-prod: step 5 \(run\) runs before the gate script/);
+    // In the gate job too (its checked list is the union of its gate steps).
+    expect(gates(before("gates", decoy({ env: { GITHUB_TOKEN: "${{ github.token }}", GATE_ENVIRONMENTS: "dev", GATE_BRANCH_ONLY_ENVIRONMENTS: "dev" } }), rewrite))).toMatch(/gates: step 4 \(run\) runs before the gate script/);
+    // The same re-check that stops the credential step, conditional: flagged as such besides the missing re-check.
+    expect(gates((wf) => (stepsOf(job(wf, "apply-staging"))[gateAt(wf, "apply-staging")].if = "${{ github.ref == 'refs/heads/main' }}"))).toMatch(/apply-staging: enters staging or prod, so its gate steps must not be conditional/);
+  });
+
+  it.each(["BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "NOT_LISTED"])("B: %s in job or workflow env (an allow-list in workflows that enter staging or prod)", (key) => {
+    expect(gates((wf) => (job(wf, "apply-prod").env = { ...job(wf, "apply-prod").env, [key]: "$(echo 'process.exit(0)' > .github/scripts/check-environment-gates.js)" }))).toMatch(
+      new RegExp(`apply-prod: job env sets ${key}; a workflow that enters staging or prod may set only TF_IN_AUTOMATION, TF_INPUT, TF_ENV, STACK_DIR, PLAN_SHA256, SMOKE_CANARY there`),
+    );
+    // In a job that does not run the gate (synth), and at the workflow level, of rotate-secrets.yml too.
+    expect(gates((wf) => (job(wf, "synth").env = { [key]: "./x.sh" }))).toMatch(new RegExp(`synth: job env sets ${key};`));
+    expect(gates((wf) => (wf.env = { ...wf.env, [key]: "./x.sh" }), byName("rotate-secrets.yml").doc)).toMatch(new RegExp(`^workflow env sets ${key};`, "m"));
+  });
+
+  it("B: the shell-steering names are denied in any job that runs the gate script, also in a workflow that enters no protected environment", () => {
+    const devOnly = (wf: Workflow) => {
+      for (const id of Object.keys(wf.jobs)) if (/staging|prod/.test(id)) delete wf.jobs[id];
+      wf.env = { ...wf.env, BASH_ENV: "./x.sh" };
+    };
+    expect(gates(devOnly)).toMatch(/gates: runs the gate script, so its workflow env must not set BASH_ENV/);
+  });
+
+  it("C: container: on a job that runs the gate script (its image runs the gate's shell and node)", () => {
+    const image = { image: `ghcr.io/someone/node@sha256:${"0".repeat(64)}` };
+    expect(gates((wf) => Object.assign(job(wf, "apply-prod"), { container: image }))).toMatch(/apply-prod: runs the gate script, so it must not set container:/);
+    expect(gates((wf) => Object.assign(job(wf, "gates"), { container: "node:22" }))).toMatch(/gates: runs the gate script, so it must not set container:/);
+  });
+
+  it("R4: checkout or setup-node before the gate at any SHA but the listed pins (one that exists only in a fork resolves too)", () => {
+    const forkOnly = "0123456789abcdef0123456789abcdef01234567";
+    const repinned = (wf: Workflow, id: string, i: number) => {
+      const s = stepsOf(job(wf, id))[i];
+      s.uses = `${String(s.uses).split("@")[0]}@${forkOnly}`;
+    };
+    // The form alone passes the common pin rule...
+    const text = byName("deploy.yml").text.replace(/actions\/checkout@[0-9a-f]{40}/g, `actions/checkout@${forkOnly}`);
+    expect(checkPinnedActions(text, "deploy.yml")).toEqual([]);
+    // ...the gate rule names the pins it accepts.
+    expect(gates((wf) => repinned(wf, "apply-prod", 0))).toMatch(
+      /apply-prod: step 1 \(.*\) runs before the gate script; .*actions\/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4\.2\.2 .* or actions\/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020 # v4\.4\.0/,
+    );
+    expect(gates((wf) => repinned(wf, "gates", 1))).toMatch(/gates: step 2 \(.*\) runs before the gate script/);
+    // With id-token: write (rotate), a re-pinned setup-node before the re-check also counts as a step that may mint the token.
+    expect(gates((wf) => repinned(wf, "rotate", 1), byName("rotate-secrets.yml").doc)).toMatch(/rotate: must check again that "prod" is gated.*with id-token: write/);
+  });
+
+  it("D: env on the checkout or setup-node step before the gate (NODE_OPTIONS runs repository code in the action)", () => {
+    expect(gates((wf) => (stepsOf(job(wf, "apply-prod"))[1].env = { NODE_OPTIONS: "--require ./.github/x.js" }))).toMatch(/apply-prod: step 2 \(.*\) runs before the gate script; only checkout of this commit .* with no env/);
+    expect(gates((wf) => (stepsOf(job(wf, "gates"))[0].env = { BASH_ENV: "./x.sh" }))).toMatch(/gates: step 1 \(.*\) runs before the gate script/);
   });
 });
 

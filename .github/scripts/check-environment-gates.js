@@ -35,7 +35,8 @@
  *
  * CLI: node .github/scripts/check-environment-gates.js
  *   env GATE_ENVIRONMENTS ("staging prod"), GATE_BRANCH_ONLY_ENVIRONMENTS (optional, "dev": checked for their
- *   deployment branches only, also when GATE_ENVIRONMENTS names them; see planChecks), GATE_DEPLOY_BRANCHES
+ *   deployment branches only, also when GATE_ENVIRONMENTS names them; see planChecks; naming staging or prod, in any
+ *   case, fails as misconfigured), GATE_DEPLOY_BRANCHES
  *   (optional, default "main"), GATE_MODE (the repository variable vars.GATE_MODE: unset/"environment-reviewers", or
  *   "recorded-approval": see recorded-approval.js; any other value fails), GITHUB_REPOSITORY (owner/repo), GITHUB_TOKEN,
  *   GITHUB_API_URL (default https://api.github.com), GITHUB_STEP_SUMMARY (optional), GITHUB_OUTPUT (optional: the
@@ -234,6 +235,9 @@ function planChecks(env) {
   return [...new Set([...words(env.GATE_ENVIRONMENTS), ...branchOnly])].map((environment) => ({ environment, requireReviewers: !branchOnly.includes(environment) }));
 }
 
+/** Environments never checked for their branches only (GATE_BRANCH_ONLY_ENVIRONMENTS may not name them, in any case). */
+const ALWAYS_REVIEWED = ["staging", "prod"];
+
 /** Escapes a workflow command's data (https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts). @param {string} s */
 const escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 
@@ -266,6 +270,13 @@ async function main(env, deps = {}) {
   if (token === "") config.push("GITHUB_TOKEN is empty: pass ${{ github.token }} to the step through env");
   const gateMode = parseGateMode(env.GATE_MODE);
   if ("error" in gateMode) config.push(gateMode.error);
+  // A branch-only environment needs no reviewers and, in recorded mode, no approval at all: staging and prod never
+  // are (re-review R1: `GATE_ENVIRONMENTS: \${{ matrix.env }}` with `GATE_BRANCH_ONLY_ENVIRONMENTS: dev staging prod`
+  // would have waved the prod leg through). GitHub environment names are case-insensitive, so `Prod` is prod.
+  const reviewedOnly = words(env.GATE_BRANCH_ONLY_ENVIRONMENTS).filter((e) => ALWAYS_REVIEWED.includes(e.toLowerCase()));
+  if (reviewedOnly.length > 0) {
+    config.push(`GATE_BRANCH_ONLY_ENVIRONMENTS names ${reviewedOnly.join(", ")}: ${ALWAYS_REVIEWED.join(" and ")} always need a review, never only a branch check; list only dev there (e.g. "dev")`);
+  }
   if (config.length > 0) {
     for (const c of config) write(`::error title=Approval gate check misconfigured::${escapeData(c)}`);
     report(env, config.map((c) => `misconfigured: ${c}`), `### Approval gates\n\n❌ misconfigured:\n\n${config.map((c) => `- ${c}`).join("\n")}\n`);

@@ -24,7 +24,8 @@
  *     PENDING decide nothing), no reviewer's last decision is CHANGES_REQUESTED, and at least one is APPROVED with
  *     commit_id === the pull request's head.sha (not stale), user.type "User" (no bot or app: a workflow token
  *     may be allowed to approve pull requests), author_association OWNER, MEMBER or COLLABORATOR (the review field
- *     "How the author is associated with the repository"; CONTRIBUTOR, NONE and the like show no access to it),
+ *     "How the author is associated with the repository"; CONTRIBUTOR, NONE and the like show no access to it; no
+ *     value proves write access, the ruleset's required approval does: see ASSOCIATED),
  *     submitted_at no later than merged_at, by someone who is neither the
  *     pull request's author nor GITHUB_ACTOR nor GITHUB_TRIGGERING_ACTOR (who started, or re-ran, this run;
  *     https://docs.github.com/en/actions/reference/workflows-and-actions/variables).
@@ -43,7 +44,16 @@ const MODE_RECORDED = "recorded-approval";
 const MAX_REVIEW_PAGES = 10;
 const EVENTS = ["push", "schedule", "workflow_dispatch"];
 const DECIDING = ["APPROVED", "CHANGES_REQUESTED", "DISMISSED"];
-/** author_association values that show the reviewer belongs to the repository (owner, organization member, collaborator). */
+/**
+ * author_association values that show the reviewer belongs to the repository (owner, organization member, collaborator).
+ * They do NOT prove write access: MEMBER is "a member of the organization that owns the repository" (with the base
+ * permission Read, say), COLLABORATOR "invited to collaborate on the repository" (with Read or Triage too)
+ * (https://docs.github.com/en/graphql/reference/enums#commentauthorassociation). What proves that someone with write
+ * access approved is the ruleset's required approval, which checkMainBranch demands (required_approving_review_count
+ * >= 1) and which counts only "approving reviews from people with write or admin permissions"
+ * (https://docs.github.com/articles/approving-a-pull-request-with-required-reviews). This check only refuses reviewers
+ * with no standing in the repository at all (CONTRIBUTOR, NONE, ...). docs/ci-cd.md "Recorded approval".
+ */
 const ASSOCIATED = ["OWNER", "MEMBER", "COLLABORATOR"];
 
 /**

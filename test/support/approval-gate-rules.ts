@@ -4,7 +4,7 @@
  * and checks it again itself before any credential. A pure function over parsed YAML returning violations, like
  * workflow-rules.ts; re-exported by workflow-safety-rules.ts.
  */
-import { environmentName, indexOf, isApplyStep, isConfigureAws, Job, permissionsOf, runs, Step, steps, transitiveNeeds, usesAction, Workflow } from "./workflow-rules";
+import { environmentName, indexOf, isApplyStep, isConfigureAws, Job, permissionsOf, runs, Step, steps, transitiveNeeds, Workflow } from "./workflow-rules";
 
 export const GATE_SCRIPT = ".github/scripts/check-environment-gates.js";
 export const PROTECTED_ENVIRONMENTS = ["staging", "prod"] as const;
@@ -20,7 +20,36 @@ const GATE_STEP_ENV = ["GITHUB_TOKEN", "GATE_MODE", "GATE_ENVIRONMENTS", "GATE_B
  * Workflow- and job-level env keys that reach the gate step and could steer node or the script (a deny-list: those
  * levels also carry the project's own TF_* and the like, which the script never reads).
  */
-const STEERS_GATE = /^(NODE_|GITHUB_|GATE_|RUNNER_|ACTIONS_|OPENSSL_|SSL_|LD_|DYLD_|UV_)|PROXY|^(PATH|HOME|TMPDIR)$/i;
+const STEERS_GATE = /^(NODE_|GITHUB_|GATE_|RUNNER_|ACTIONS_|OPENSSL_|SSL_|LD_|DYLD_|UV_)|PROXY|^(PATH|HOME|TMPDIR|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PS4)$/i;
+/**
+ * In a workflow that enters staging or prod, the only workflow- and job-level env keys (an allow-list: that env
+ * reaches every step, the gate re-check included, and names like BASH_ENV, ENV, SHELLOPTS, BASHOPTS or PS4 run code
+ * before each `run:` step; re-review R2 B). Exactly what deploy.yml and rotate-secrets.yml set; any other value goes on
+ * the step that needs it.
+ */
+const PROTECTED_WORKFLOW_ENV = ["TF_IN_AUTOMATION", "TF_INPUT", "TF_ENV", "STACK_DIR", "PLAN_SHA256", "SMOKE_CANARY"];
+/**
+ * The only actions that may run before the gate step, by exact pin, with the `with:` keys each may take (re-review
+ * R4: a SHA that exists only in a fork of the action's repository resolves as well as the real one, so a pin's form
+ * proves nothing). These are the pins the workflows use today, with their version comments; moving one is a reviewed
+ * edit of this list.
+ */
+const PRE_GATE_ACTIONS: Readonly<Record<string, { version: string; with: readonly string[] }>> = {
+  "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683": { version: "v4.2.2", with: ["persist-credentials", "fetch-depth"] },
+  "actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020": { version: "v4.4.0", with: ["node-version"] },
+};
+const PRE_GATE_HINT = `only checkout of this commit (no repository, ref or path) and setup-node may, with no env, each exactly as ${Object.entries(PRE_GATE_ACTIONS)
+  .map(([uses, a]) => `${uses} # ${a.version} (with: ${a.with.join(", ")})`)
+  .join(" or ")}`;
+
+/**
+ * A step that may run before the gate step: one of PRE_GATE_ACTIONS, pinned exactly as listed, with only its allowed `with:`
+ * keys and no env (`NODE_OPTIONS: --require ./x.js` on setup-node runs repository code inside the action; re-review R2 D).
+ */
+export function isPreGateStep(step: Step): boolean {
+  const action = PRE_GATE_ACTIONS[String(step.uses ?? "")];
+  return step.run === undefined && action !== undefined && Object.keys(step.env ?? {}).length === 0 && Object.keys(step.with ?? {}).every((k) => action.with.includes(k));
+}
 /** Triggers whose runs carry code or refs that a pull request controls while holding the repository's secrets. */
 const UNSAFE_TRIGGERS = ["pull_request_target", "workflow_run"];
 
@@ -44,12 +73,15 @@ const normalizeExpression = (text: string): string => gateWords(text).join(" ");
 /**
  * A step that runs the gate script; returns what it checks for required reviewers, as the script decides
  * (planChecks in the script): the words of GATE_ENVIRONMENTS minus those of GATE_BRANCH_ONLY_ENVIRONMENTS. Words may
- * be expressions (`${{matrix.env}}`); a branch-only list that is an expression makes the step prove nothing (empty).
+ * be expressions (`${{matrix.env}}`); a branch-only list that is an expression or names staging or prod (in any case)
+ * makes the step prove nothing (empty).
  */
 export function gateEnvironments(step: Step): string[] {
   if (!runs(step, GATE_RUN)) return [];
   const branchOnly = gateWords(step.env?.GATE_BRANCH_ONLY_ENVIRONMENTS);
   if (branchOnly.some((w) => w.includes("${{"))) return [];
+  // The script refuses a branch-only list naming staging or prod (re-review R1), so such a step proves nothing.
+  if (lower(branchOnly).some((w) => (PROTECTED_ENVIRONMENTS as readonly string[]).includes(w))) return [];
   return gateWords(step.env?.GATE_ENVIRONMENTS).filter((e) => !branchOnly.includes(e));
 }
 
@@ -69,15 +101,17 @@ export function isCredentialStep(step: Step): boolean {
 
 /**
  * A step that runs the gate script must be exactly that: no shell, no working-directory, env keys from GATE_STEP_ENV
- * only; in its job, no default shell or working directory and no env that steers node or the script; and before it only
- * checkout (of this commit: no repository/ref/path) and setup-node (a version only), so that nothing rewrote the script
- * or the runtime (attacker review F3).
+ * only; in its job, no default shell or working directory, no container and no env that steers node or the script; and
+ * before the job's LAST gate step only other gate steps, checkout (of this commit: no repository/ref/path) and
+ * setup-node (a version only), none with env, so that nothing rewrote the script or the runtime (attacker review F3;
+ * re-review R2: a decoy gate step first no longer opens a window). In a job that enters staging or prod, no gate step
+ * is conditional.
  */
-function checkGateStepIntact(wf: Workflow, id: string, job: Job): string[] {
+function checkGateStepIntact(wf: Workflow, id: string, job: Job, isProtected: boolean): string[] {
   const problems: string[] = [];
   const all = steps(job);
-  const first = all.findIndex((s) => runs(s, GATE_RUN));
-  if (first < 0) return problems;
+  const last = all.map((s) => runs(s, GATE_RUN)).lastIndexOf(true);
+  if (last < 0) return problems;
   for (const s of all.filter((x) => runs(x, GATE_RUN)) as RawStep[]) {
     if (s.shell !== undefined) problems.push(`${id}: the gate step must not set shell (got ${JSON.stringify(s.shell)})`);
     if (s["working-directory"] !== undefined) problems.push(`${id}: the gate step must not set working-directory`);
@@ -89,6 +123,14 @@ function checkGateStepIntact(wf: Workflow, id: string, job: Job): string[] {
     }
   }
   const raw = job as RawJob;
+  // The job's container runs every step, the gate's bash and node included, in an image the workflow picks (R2 C).
+  if (raw.container !== undefined) problems.push(`${id}: runs the gate script, so it must not set container: (its image would run the gate step's shell and node)`);
+  if (isProtected) {
+    // A conditional gate step in a protected job is a decoy at best (R2 A): the re-check that counts runs always.
+    for (const s of all.filter((x) => runs(x, GATE_RUN)) as RawStep[]) {
+      if (s.if !== undefined || s["continue-on-error"] !== undefined) problems.push(`${id}: enters staging or prod, so its gate steps must not be conditional or continue on error (if: ${JSON.stringify(s.if)})`);
+    }
+  }
   for (const [where, defaults] of [["workflow", (wf as Workflow & { defaults?: unknown }).defaults], ["job", raw.defaults]] as const) {
     if (defaults !== undefined) problems.push(`${id}: runs the gate script, so its ${where} must set no defaults (a default shell or working-directory changes what the gate step runs)`);
   }
@@ -96,12 +138,10 @@ function checkGateStepIntact(wf: Workflow, id: string, job: Job): string[] {
     const steering = Object.keys(env ?? {}).filter((k) => STEERS_GATE.test(k));
     if (steering.length > 0) problems.push(`${id}: runs the gate script, so its ${where} env must not set ${steering.join(", ")} (it reaches the gate step)`);
   }
-  all.slice(0, first).forEach((s, i) => {
-    const w = Object.keys(s.with ?? {});
-    const ok =
-      s.run === undefined &&
-      ((usesAction(s, "actions/checkout@") && w.every((k) => k === "persist-credentials" || k === "fetch-depth")) || (usesAction(s, "actions/setup-node@") && w.every((k) => k === "node-version")));
-    if (!ok) problems.push(`${id}: step ${i + 1} (${s.name ?? s.uses ?? "run"}) runs before the gate script; only checkout of this commit (no repository, ref or path) and setup-node (node-version only) may`);
+  // Every step before the LAST gate step: a decoy gate step first (conditional, or on dev) must not open a window
+  // for a step that rewrites the script, runs a local action or adds to $GITHUB_PATH before the real one (R2 A).
+  all.slice(0, last).forEach((s, i) => {
+    if (!runs(s, GATE_RUN) && !isPreGateStep(s)) problems.push(`${id}: step ${i + 1} (${s.name ?? s.uses ?? "run"}) runs before the gate script; ${PRE_GATE_HINT}`);
   });
   return problems;
 }
@@ -123,7 +163,7 @@ function checkGateStepIntact(wf: Workflow, id: string, job: Job): string[] {
  * is flagged (it may enter any environment with `secrets: inherit`); secret reads are seen in every spelling
  * (readsSecret), also in a protected job's container/services; every gate step is intact (checkGateStepIntact); a job
  * that names a protected environment is judged as one even if its only recognised step is the re-check; and a workflow
- * that enters staging or prod runs on no pull_request_target or workflow_run.
+ * that enters staging or prod, or calls a local workflow (which may), runs on no pull_request_target or workflow_run.
  */
 export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[] = PROTECTED_ENVIRONMENTS): string[] {
   const problems: string[] = [];
@@ -136,7 +176,7 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
   };
   const gates = new Map<string, string[]>();
   for (const [id, job] of Object.entries(wf.jobs)) {
-    problems.push(...checkGateStepIntact(wf, id, job));
+    problems.push(...checkGateStepIntact(wf, id, job, entersProtected(job)));
     const checked = lower(
       steps(job)
         .flatMap(gateEnvironments)
@@ -170,6 +210,7 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
   }
 
   const protectedJobs: string[] = [];
+  const localCalls: string[] = [];
   for (const [id, job] of Object.entries(wf.jobs)) {
     // A called workflow can enter any environment with this run's secrets (`secrets: inherit`), out of this rule's
     // sight. A local one (./.github/workflows/x.yml, same commit) is itself a workflow file every rule checks.
@@ -177,7 +218,7 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
     if (called !== undefined && !/^\.\/\.github\/workflows\/[\w.-]+\.ya?ml$/.test(String(called))) {
       problems.push(`${id}: calls the workflow ${JSON.stringify(called)}, which this rule cannot check; call only local workflows (./.github/workflows/...) or inline its jobs`);
       protectedJobs.push(id);
-    }
+    } else if (called !== undefined) localCalls.push(`${id} calls ${String(called)}`);
     const named = environmentName(job);
     if (named === undefined) continue;
     const expanded = expandEnvironment(job, named, protectedEnvs);
@@ -194,10 +235,21 @@ export function checkApprovalGates(wf: Workflow, protectedEnvs: readonly string[
   if (gates.size === 0 && protectedJobs.length > 0) problems.push(`no job runs ${GATE_SCRIPT}`);
   if (protectedJobs.length > 0) {
     if (readsSecret(wf.env)) problems.push("the workflow env reads a secret, which every step of every job sees, before any gate re-check; move it to the step that needs it");
+    for (const [where, env] of [["workflow", wf.env], ...Object.entries(wf.jobs).map(([id, j]) => [`${id}: job`, j.env] as const)] as const) {
+      const extra = Object.keys(env ?? {}).filter((k) => !PROTECTED_WORKFLOW_ENV.includes(k));
+      if (extra.length > 0) {
+        problems.push(`${where} env sets ${extra.join(", ")}; a workflow that enters staging or prod may set only ${PROTECTED_WORKFLOW_ENV.join(", ")} there (that env reaches every step, the gate re-check included); set it on the step that needs it`);
+      }
+    }
+  }
+  // A local workflow it calls may enter staging or prod with this run's trigger, ref and (`secrets: inherit`) secrets:
+  // the caller is judged like a workflow that enters them itself (re-review R3).
+  if (protectedJobs.length > 0 || localCalls.length > 0) {
     const on = wf.on as unknown;
     const triggers = typeof on === "string" ? [on] : Array.isArray(on) ? on.map(String) : Object.keys((on as Record<string, unknown> | null) ?? {});
+    const why = protectedJobs.length > 0 ? "" : `, or calls one that may (${localCalls.join(", ")}),`;
     for (const t of triggers.filter((x) => UNSAFE_TRIGGERS.includes(x))) {
-      problems.push(`on.${t}: a workflow that enters staging or prod must not run on ${t} (it runs with the repository's secrets on behalf of a pull request or another run)`);
+      problems.push(`on.${t}: a workflow that enters staging or prod${why} must not run on ${t} (it runs with the repository's secrets on behalf of a pull request or another run)`);
     }
   }
   return problems;
@@ -219,24 +271,29 @@ function expandEnvironment(job: Job, named: string, protectedEnvs: readonly stri
   return values?.map((v) => `${v}${suffix}`);
 }
 
-/** The values matrix key `key` can take: literal strings, "computed" when an expression decides, undefined when unreadable. */
+/**
+ * The values matrix key `key` can take: literal strings, "computed" when an expression decides, undefined when unreadable.
+ * Keys equal but for case (`env`, `ENV`) count as one, their values together: expression property names are looked up
+ * case-insensitively, and this rule must not depend on which of two such keys GitHub picks (deny by default).
+ */
 function matrixValues(matrix: unknown, key: string): string[] | "computed" | undefined {
   const isExpr = (v: unknown): boolean => typeof v === "string" && v.includes("${{");
   if (isExpr(matrix)) return "computed";
   if (typeof matrix !== "object" || matrix === null || Array.isArray(matrix)) return undefined;
   const m = matrix as Record<string, unknown>;
   const found: unknown[] = [];
-  const direct = m[key];
-  if (isExpr(direct)) return "computed";
-  if (Array.isArray(direct)) found.push(...direct);
-  else if (direct !== undefined) return undefined;
+  const sameKey = (o: Record<string, unknown>): unknown[] => Object.keys(o).filter((k) => k.toLowerCase() === key.toLowerCase()).map((k) => o[k]);
+  for (const direct of sameKey(m)) {
+    if (isExpr(direct)) return "computed";
+    if (Array.isArray(direct)) found.push(...direct);
+    else return undefined;
+  }
   const include = m.include;
   if (isExpr(include)) return "computed";
   if (Array.isArray(include)) {
     for (const entry of include) {
       if (isExpr(entry)) return "computed";
-      const value = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>)[key] : undefined;
-      if (value !== undefined) found.push(value);
+      if (typeof entry === "object" && entry !== null) found.push(...sameKey(entry as Record<string, unknown>));
     }
   }
   if (found.length === 0) return undefined;
@@ -259,8 +316,7 @@ function checkGatedJob(wf: Workflow, id: string, job: Job, named: string, env: s
   // With id-token: write, every step can request the environment's OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN
   // are in each step's env), so only checkout and setup-node may come first; `npm ci` runs dependencies' code.
   const oidc = permissionsOf(job.permissions)["id-token"] === "write";
-  const before = (s: Step) => usesAction(s, "actions/checkout@") || usesAction(s, "actions/setup-node@");
-  const credentials = indexOf(job, (s) => gateEnvironments(s).length === 0 && (isCredentialStep(s) || (oidc && !before(s))));
+  const credentials = indexOf(job, (s) => gateEnvironments(s).length === 0 && (isCredentialStep(s) || (oidc && !isPreGateStep(s))));
   if (check < 0 || (credentials >= 0 && check > credentials)) {
     problems.push(
       `${id}: must check again that "${env}" is gated, in the job, before it assumes a role or reads a secret (run ${GATE_SCRIPT} with GATE_ENVIRONMENTS naming it` +

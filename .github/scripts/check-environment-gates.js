@@ -41,7 +41,7 @@
  *   "recorded-approval": see recorded-approval.js; any other value fails), GITHUB_REPOSITORY (owner/repo), GITHUB_TOKEN,
  *   GITHUB_API_URL (default https://api.github.com), GITHUB_STEP_SUMMARY (optional), GITHUB_OUTPUT (optional: the
  *   step output `problems`, one line, empty when every environment is gated), GITHUB_WORKFLOW (the workflow's name, a
- *   default variable GitHub sets: words the closing line; the gate step may not set it, test/support/approval-gate-rules.ts).
+ *   default variable GitHub sets: words the closing line; the gate step may not set it, test/support/gate-step-rules.ts).
  *   Exit 0: every environment is gated; 1: at least one is not, or the answer could not be judged.
  */
 /* global fetch, AbortSignal, setTimeout -- Node 18+ globals (eslint.config.js lists only the CommonJS ones) */

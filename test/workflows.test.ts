@@ -1053,10 +1053,10 @@ describe("approval-gate rule: what the re-review found (R2, R4) is closed", () =
       const s = stepsOf(job(wf, id))[i];
       s.uses = `${String(s.uses).split("@")[0]}@${forkOnly}`;
     };
-    // The form alone passes the common pin rule...
+    // The common pin rule refuses it (KNOWN_ACTION_PINS)...
     const text = byName("deploy.yml").text.replace(/actions\/checkout@[0-9a-f]{40}/g, `actions/checkout@${forkOnly}`);
-    expect(checkPinnedActions(text, "deploy.yml")).toEqual([]);
-    // ...the gate rule names the pins it accepts.
+    expect(checkPinnedActions(text, "deploy.yml").join("\n")).toMatch(new RegExp(`actions/checkout@${forkOnly} is not a known pin`));
+    // ...and, on its own, so does the gate rule, naming the pins it accepts before the gate.
     expect(gates((wf) => repinned(wf, "apply-prod", 0))).toMatch(
       /apply-prod: step 1 \(.*\) runs before the gate script; .*actions\/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4\.2\.2 .* or actions\/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020 # v4\.4\.0/,
     );
@@ -1108,6 +1108,13 @@ describe("common rules fail on broken copies", () => {
     expect(checkPinnedActions("      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n", "x.yml").join("\n")).toMatch(/no "# vX.Y.Z" version comment/);
     expect(checkPinnedActions("      - uses: ./.github/actions/setup-toolchain\n", "x.yml")).toEqual([]);
     expect(checkPinnedActions("      - uses: docker://alpine:3\n", "x.yml").join("\n")).toMatch(/not pinned by digest/);
+  });
+
+  it("a pin of the right form that is not a known commit of that release (re-review R4: a fork's SHA resolves too)", () => {
+    const fork = deploy.text.replace(/aws-actions\/configure-aws-credentials@[0-9a-f]{40}/, `aws-actions/configure-aws-credentials@${"f".repeat(40)}`);
+    expect(checkPinnedActions(fork, "deploy.yml").join("\n")).toMatch(/configure-aws-credentials@f{40} is not a known pin: .* KNOWN_ACTION_PINS/);
+    const relabelled = deploy.text.replace(/(actions\/upload-artifact@[0-9a-f]{40}) # v4\.6\.2/, "$1 # v4.7.0");
+    expect(checkPinnedActions(relabelled, "deploy.yml").join("\n")).toMatch(/upload-artifact@[0-9a-f]{40} is v4\.6\.2, but its comment says "# v4\.7\.0"/);
   });
 
   it("id-token or other write permissions where unused, or wide top-level permissions", () => {

@@ -137,6 +137,22 @@ export function checkPermissions(wf: Workflow): string[] {
 }
 
 /** Every non-local `uses:` line is pinned to a 40-hex commit with a `# vX.Y.Z` comment. Works on raw text (comments are lost in YAML). */
+/**
+ * Every action the workflows and the toolchain action may use, by exact commit, with its release (re-review R4: a
+ * SHA that exists only in a fork of the action's repository resolves as well as the real one, so the form of a pin
+ * proves nothing). A Dependabot bump fails checkPinnedActions until its new pin is written here: check that the SHA
+ * is the commit of that release in the action's own repository, then add it.
+ */
+export const KNOWN_ACTION_PINS: Readonly<Record<string, string>> = Object.freeze({
+  "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683": "v4.2.2",
+  "actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093": "v4.3.0",
+  "actions/github-script@ed597411d8f924073f98dfc5c65a23a2325f34cd": "v8.0.0",
+  "actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020": "v4.4.0",
+  "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02": "v4.6.2",
+  "aws-actions/configure-aws-credentials@7474bc4690e29a8392af63c5b98e7449536d5c3a": "v4.3.1",
+  "hashicorp/setup-terraform@b9cd54a3c349d3f38e8881555d616ced269862dd": "v3.1.2",
+});
+
 export function checkPinnedActions(text: string, file: string): string[] {
   const problems: string[] = [];
   text.split("\n").forEach((line, i) => {
@@ -150,6 +166,11 @@ export function checkPinnedActions(text: string, file: string): string[] {
     }
     if (!/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(ref)) problems.push(`${file}:${i + 1}: ${ref} is not pinned to a full commit SHA`);
     else if (!comment || !/#\s*v\d+(\.\d+)*\b/.test(comment)) problems.push(`${file}:${i + 1}: ${ref} has no "# vX.Y.Z" version comment`);
+    else if (KNOWN_ACTION_PINS[ref] === undefined) {
+      problems.push(`${file}:${i + 1}: ${ref} is not a known pin: check the SHA is the release's commit in that action's repository, then add it to KNOWN_ACTION_PINS (test/support/workflow-rules.ts)`);
+    } else if (!new RegExp(`#\\s*${KNOWN_ACTION_PINS[ref].replace(/\./g, "\\.")}\\b`).test(comment)) {
+      problems.push(`${file}:${i + 1}: ${ref} is ${KNOWN_ACTION_PINS[ref]}, but its comment says "${comment.trim()}"`);
+    }
   });
   return problems;
 }

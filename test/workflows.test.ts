@@ -876,13 +876,15 @@ describe("rotate-secrets.yml: approval gates before the rotation role and the Te
   });
 });
 
+/** The approval-gate rule's violations, as one text, for a mutated copy of a workflow (deploy.yml by default). */
+function gateViolationsOf(mutate: (wf: Workflow) => void, base: Workflow = byName("deploy.yml").doc): string {
+  const wf = clone(base);
+  mutate(wf);
+  return checkApprovalGates(wf).join("\n");
+}
+
 describe("approval-gate rule: the holes the attacker review found (F3) are closed", () => {
-  const deploy = byName("deploy.yml").doc;
-  const gates = (mutate: (wf: Workflow) => void, base: Workflow = deploy): string => {
-    const wf = clone(base);
-    mutate(wf);
-    return checkApprovalGates(wf).join("\n");
-  };
+  const gates = gateViolationsOf;
   const recheckIndex = (wf: Workflow, id: string): number => stepsOf(job(wf, id)).findIndex((s) => /check-environment-gates/.test(s.run ?? ""));
   const gateStep = (wf: Workflow, id = "gates"): Step => stepsOf(job(wf, id))[recheckIndex(wf, id)];
   const dropRecheck = (wf: Workflow, id: string) => stepsOf(job(wf, id)).splice(recheckIndex(wf, id), 1);
@@ -994,12 +996,7 @@ describe("approval-gate rule: the holes the attacker review found (F3) are close
 });
 
 describe("approval-gate rule: what the re-review found (R2, R4) is closed", () => {
-  const deploy = byName("deploy.yml").doc;
-  const gates = (mutate: (wf: Workflow) => void, base: Workflow = deploy): string => {
-    const wf = clone(base);
-    mutate(wf);
-    return checkApprovalGates(wf).join("\n");
-  };
+  const gates = gateViolationsOf;
   const gateAt = (wf: Workflow, id: string): number => stepsOf(job(wf, id)).findIndex((s) => /check-environment-gates/.test(s.run ?? ""));
   const decoy = (extra: Partial<Step>): Step => ({ env: { GITHUB_TOKEN: "${{ github.token }}", GATE_MODE: "${{ vars.GATE_MODE }}", GATE_ENVIRONMENTS: "prod" }, run: "node .github/scripts/check-environment-gates.js", ...extra });
   const rewrite: Step = { run: "echo 'process.exit(0)' > .github/scripts/check-environment-gates.js" };

@@ -4,6 +4,11 @@ import { CloudwatchEventBus } from "@cdktf/provider-aws/lib/cloudwatch-event-bus
 import { DataAwsCloudwatchEventSource } from "@cdktf/provider-aws/lib/data-aws-cloudwatch-event-source";
 
 export const PARTNER_SOURCE_PREFIX = "aws.partner/genesys.com/cloud";
+
+/** The partner bus name of any Genesys organization (`*`), for a suffix or (unset) any suffix: for ARN patterns. */
+export function partnerBusPattern(eventSourceSuffix?: string): string {
+  return `${PARTNER_SOURCE_PREFIX}/*/${eventSourceSuffix ?? "*"}`;
+}
 const SUFFIX = /^[A-Za-z0-9._-]{1,64}$/;
 const ORG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

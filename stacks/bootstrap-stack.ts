@@ -8,11 +8,11 @@ import { EnvironmentNames, permissionsBoundaryName } from "../modules/iam/enviro
 import { boundaryStatements } from "../modules/iam/boundary-statements";
 import { manageStatements, readStatements, rotationStatements, stateStatements } from "../modules/iam/environment-policies";
 import { PermissionsBoundary } from "../modules/iam/permissions-boundary";
-import { PARTNER_SOURCE_PREFIX } from "../modules/event-bus";
+import { partnerBusPattern } from "../modules/event-bus";
 import { secretPrefix } from "../modules/genesys/service-client";
 import { StateBucket } from "../modules/state-bucket";
 import { LOG_GROUP_PATH } from "../modules/targets/log-group";
-import { environmentLogDeliveryPolicyName, EnvironmentLogDeliveryPolicy } from "../modules/targets/log-delivery-policy";
+import { environmentLogDeliveryProps, EnvironmentLogDeliveryPolicy } from "../modules/targets/log-delivery-policy";
 import { defaultStateKey, PROJECT, PROVIDER_PINS, resourcePrefix } from "./environment-stack";
 import { useReadableLogicalIds } from "./logical-ids";
 
@@ -174,7 +174,7 @@ export class BootstrapStack extends TerraformStack {
         region: envRegion,
         resourcePrefix: prefix,
         iamRolePrefix: env.iamRolePrefix ?? prefix,
-        partnerBus: `${PARTNER_SOURCE_PREFIX}/*/${env.eventSourceSuffix ?? "*"}`,
+        partnerBus: partnerBusPattern(env.eventSourceSuffix),
         secretPrefix: env.secretPrefix ?? secretPrefix(env.name),
         keyAlias: `${BOOTSTRAP_PROJECT}-${env.name}`,
         logGroupPath: LOG_GROUP_PATH,
@@ -189,13 +189,7 @@ export class BootstrapStack extends TerraformStack {
       // that no pipeline role needs the account-wide Logs resource-policy actions (docs/iam.md). Same name as the
       // policy the environment stacks had, which they now forget (stacks/removed-resources.ts).
       new EnvironmentLogDeliveryPolicy(this, `log-delivery-${env.name}`, {
-        policyName: environmentLogDeliveryPolicyName(prefix),
-        partition,
-        accountId,
-        region: envRegion,
-        logGroupNamePrefix: `${LOG_GROUP_PATH}${prefix}`,
-        eventBusName: names.props.partnerBus,
-        ruleNamePrefix: prefix,
+        ...environmentLogDeliveryProps({ resourcePrefix: prefix, partition, accountId, region: envRegion, eventSourceSuffix: env.eventSourceSuffix }),
         provider: providerIn(envRegion),
       });
 

@@ -2,7 +2,11 @@ import { Construct } from "constructs";
 import { Lazy, TerraformProvider } from "cdktf";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { MAX_LOGS_RESOURCE_POLICY_CHARS } from "../../environments/quotas";
+import { partnerBusPattern } from "../event-bus";
 import { EVENTS_PRINCIPAL, fromRule, policyDocument, PolicyStatement } from "../policy";
+
+/** Path of the log groups that log-group targets create (the bootstrap's apply role and Logs policy are scoped to it). */
+export const LOG_GROUP_PATH = "/aws/events/genesys/";
 
 const POLICY_NAME = /^([^:*/]+\/?)*[^:*/]+$/;
 
@@ -37,7 +41,8 @@ export interface EnvironmentLogDeliveryPolicyProps {
  *   an AWS-authored sample (aws-samples/serverless-patterns commit e4578689d, "The conditional ARN for the Rule only
  *   applies to logs:PutLogEvents", as reported in review; not found in the stored docs), and the policy the
  *   EventBridge console writes, `TrustEventsToStoreLogEvents`, has no condition at all. An empty stream in the
- *   environment's own groups carries no event. Check delivery once in dev after the first deploy (docs/iam.md).
+ *   environment's own groups carries no event. The smoke canary, whose route is a log-group target, shows after each
+ *   dev and staging deploy that delivery works (docs/iam.md).
  * No aws:SourceAccount: the guide's example has none, and a key the service might not send would stop delivery.
  */
 export function environmentLogDeliveryDocument(props: Omit<EnvironmentLogDeliveryPolicyProps, "provider">): string {
@@ -61,9 +66,28 @@ export function environmentLogDeliveryDocument(props: Omit<EnvironmentLogDeliver
   return document;
 }
 
-/** The name of an environment's Logs resource policy: `<resource prefix>eventbridge-logs` (`genesys-dev-eventbridge-logs`). */
-export function environmentLogDeliveryPolicyName(resourcePrefix: string): string {
-  return `${resourcePrefix}eventbridge-logs`;
+/**
+ * The policy of the environment whose names start with `resourcePrefix` (`genesys-dev-`): named
+ * `<prefix>eventbridge-logs`, its log groups under LOG_GROUP_PATH + prefix, its rules named with the prefix on its
+ * partner bus (any suffix when unset). The one derivation, for the bootstrap stack that creates the policy and for
+ * preflight, which checks it is in place.
+ */
+export function environmentLogDeliveryProps(p: {
+  readonly resourcePrefix: string;
+  readonly partition: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly eventSourceSuffix?: string;
+}): Omit<EnvironmentLogDeliveryPolicyProps, "provider"> {
+  return {
+    policyName: `${p.resourcePrefix}eventbridge-logs`,
+    partition: p.partition,
+    accountId: p.accountId,
+    region: p.region,
+    logGroupNamePrefix: `${LOG_GROUP_PATH}${p.resourcePrefix}`,
+    eventBusName: partnerBusPattern(p.eventSourceSuffix),
+    ruleNamePrefix: p.resourcePrefix,
+  };
 }
 
 /**

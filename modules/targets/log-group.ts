@@ -1,5 +1,5 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { EventBridgeLogDeliveryPolicy } from "./log-delivery-policy";
+import { EventBridgeLogDeliveryPolicy, LOG_GROUP_PATH } from "./log-delivery-policy";
 import { RuleTargetConfig, RuleTargetContext, TargetBase, TargetBaseProps } from "./target";
 
 export interface LogGroupTargetProps extends TargetBaseProps {
@@ -17,8 +17,7 @@ export interface LogGroupTargetProps extends TargetBaseProps {
   readonly deliveryPolicy?: EventBridgeLogDeliveryPolicy | "external";
 }
 
-/** Path of the log groups this target creates (the bootstrap's apply role is scoped to it). */
-export const LOG_GROUP_PATH = "/aws/events/genesys/";
+export { LOG_GROUP_PATH };
 
 /**
  * Delivers events to a KMS-encrypted CloudWatch log group `/aws/events/genesys/<env>-<rule>-<target>`.

@@ -43,8 +43,8 @@ export interface PreflightTarget {
   readonly serviceRoleNames: readonly string[];
   /** Tag values every AWS resource of the stack carries (provider default tags). */
   readonly tags: Readonly<Record<string, string>>;
-  /** The Logs resource policy the environment's bootstrap stack creates, and which bootstrap stack that is. */
-  readonly logsPolicy: ExpectedLogsPolicy & { readonly bootstrapStack: string };
+  /** The Logs resource policy the environment's bootstrap stack creates. */
+  readonly logsPolicy: ExpectedLogsPolicy;
 }
 
 export interface PreflightOptions {
@@ -163,12 +163,12 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
     record("aws.state", "fail", `state bucket ${target.stateBucket} ${why}`);
   }
 
-  const { bootstrapStack, ...expectedPolicy } = target.logsPolicy;
+  const expectedPolicy = target.logsPolicy;
   try {
     const finding = await checkLogsPolicy(
       aws.logs,
       expectedPolicy,
-      `An admin re-applies the bootstrap stack ${bootstrapStack} from this commit (cdktf.out/stacks/bootstrap-*; README "One-time setup", step 2, ` +
+      `An admin re-applies the bootstrap stack of account ${target.awsAccountId} and state bucket ${target.stateBucket} from this commit (cdktf.out/stacks/bootstrap-*; README "One-time setup", step 2, ` +
         `and for a deployed environment README "Terraform addresses"), then runs this again.`,
     );
     record("aws.logs-policy", finding.status, finding.detail);

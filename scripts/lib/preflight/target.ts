@@ -5,9 +5,7 @@ import type { EnvironmentConfig } from "../../../environments/schema";
 import { requiredPermissions } from "../../../environments/genesys-terraform-permissions";
 import { defaultStateKey, EnvironmentStack, PROJECT } from "../../../stacks/environment-stack";
 import { partitionOf } from "../../../environments/regions";
-import { PARTNER_SOURCE_PREFIX } from "../../../modules/event-bus";
-import { LOG_GROUP_PATH } from "../../../modules/targets/log-group";
-import { environmentLogDeliveryDocument, environmentLogDeliveryPolicyName } from "../../../modules/targets/log-delivery-policy";
+import { environmentLogDeliveryDocument, environmentLogDeliveryProps } from "../../../modules/targets/log-delivery-policy";
 import { resourcePrefix } from "../../../stacks/environment-stack";
 import type { PreflightTarget } from "./checks";
 
@@ -37,18 +35,14 @@ export function preflightTarget(config: EnvironmentConfig): PreflightTarget {
   };
 }
 
-/** The Logs resource policy main.ts's bootstrap stack declares for this environment (same inputs as there). */
+/** The Logs resource policy main.ts's bootstrap stack declares for this environment (the same derivation). */
 function expectedLogsPolicy(config: EnvironmentConfig): PreflightTarget["logsPolicy"] {
-  const prefix = `${resourcePrefix(config.name)}-`;
-  const name = environmentLogDeliveryPolicyName(prefix);
-  const document = environmentLogDeliveryDocument({
-    policyName: name,
+  const props = environmentLogDeliveryProps({
+    resourcePrefix: `${resourcePrefix(config.name)}-`,
     partition: partitionOf(config.aws.region),
     accountId: config.aws.accountId,
     region: config.aws.region,
-    logGroupNamePrefix: `${LOG_GROUP_PATH}${prefix}`,
-    eventBusName: `${PARTNER_SOURCE_PREFIX}/*/${config.integration.eventSourceSuffix}`,
-    ruleNamePrefix: prefix,
+    eventSourceSuffix: config.integration.eventSourceSuffix,
   });
-  return { name, document, region: config.aws.region, bootstrapStack: `of account ${config.aws.accountId} and state bucket ${config.stateBackend.bucket}` };
+  return { name: props.policyName, document: environmentLogDeliveryDocument(props), region: config.aws.region };
 }
